@@ -1,0 +1,106 @@
+namespace QuantFeatures;
+
+/// <summary>
+/// Computes features of a <see cref="MarketFrame"/> into a <see cref="FeatureMatrix"/>: by names, by family, or
+/// every feature the frame's inputs and timeframe allow.
+/// </summary>
+/// <remarks>
+/// <para>The engine resolves the request into a plan in catalogue order, computes every shared intermediate once
+/// (a feature used by another feature, the three MACD or ADX outputs, rolling moments), and allocates only the
+/// output columns: intermediates live in pooled buffers.</para>
+/// <para>No look-ahead: every value at bar t is computed from bars 0..t only, so computing on a prefix of the frame
+/// gives exactly the same values as computing on the whole frame.</para>
+/// </remarks>
+public sealed class FeatureEngineer
+{
+    /// <summary>Creates an engine over a catalogue (the default one when null).</summary>
+    public FeatureEngineer(FeatureCatalog? catalog = null, FeatureEngineerOptions? options = null)
+    {
+        Catalog = catalog ?? FeatureCatalog.Default;
+        Options = options ?? FeatureEngineerOptions.Default;
+    }
+
+    /// <summary>The catalogue this engine computes.</summary>
+    public FeatureCatalog Catalog { get; }
+
+    /// <summary>The engine's options.</summary>
+    public FeatureEngineerOptions Options { get; }
+
+    /// <summary>Computes the named features.</summary>
+    /// <exception cref="ArgumentException">An unknown name, a feature whose input column the frame lacks, or one not offered at the frame's timeframe; the message names it.</exception>
+    public FeatureMatrix Compute(MarketFrame frame, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(names);
+        return Run(frame, Resolve(frame, names));
+    }
+
+    /// <summary>Computes the named features.</summary>
+    public FeatureMatrix Compute(MarketFrame frame, params string[] names) => Compute(frame, (IEnumerable<string>)names);
+
+    /// <summary>Computes every feature of a family that the frame allows (features whose inputs are absent are left out).</summary>
+    public FeatureMatrix Compute(MarketFrame frame, FeatureFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return Run(frame, Catalog.AvailableFor(frame).Where(f => f.Family == family).ToArray());
+    }
+
+    /// <summary>Computes every feature the frame's inputs and timeframe allow.</summary>
+    public FeatureMatrix ComputeAll(MarketFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return Run(frame, Catalog.AvailableFor(frame));
+    }
+
+    /// <summary>Resolves names into catalogue entries in catalogue order, checking inputs and timeframe.</summary>
+    /// <exception cref="ArgumentException">An unknown name, a missing input column, or a timeframe the feature is not offered at.</exception>
+    public IReadOnlyList<FeatureDefinition> Resolve(MarketFrame frame, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(names);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in names)
+        {
+            var name = raw?.Trim() ?? "";
+            var def = Catalog.Get(name);
+            var missing = def.MissingInputs(frame);
+            if (missing.Count > 0)
+            {
+                throw new ArgumentException($"Feature '{name}' needs input column(s) {string.Join(", ", missing.Select(c => "'" + c.Name() + "'"))} that the frame does not have (missing input column).", nameof(names));
+            }
+
+            if (def.UnavailableReason(frame.Timeframe) is { } why)
+            {
+                throw new ArgumentException($"Feature '{name}' is not available at timeframe {frame.Timeframe}: {why}.", nameof(names));
+            }
+
+            wanted.Add(name);
+        }
+
+        return Catalog.Features.Where(f => wanted.Contains(f.Name)).ToArray();
+    }
+
+    private FeatureMatrix Run(MarketFrame frame, IReadOnlyList<FeatureDefinition> plan)
+    {
+        int n = frame.Length;
+        var columns = new double[plan.Count][];
+        var outputs = new Dictionary<string, double[]>(plan.Count, StringComparer.Ordinal);
+        var names = new string[plan.Count];
+        for (int i = 0; i < plan.Count; i++)
+        {
+            columns[i] = GC.AllocateUninitializedArray<double>(n);
+            outputs[plan[i].Name] = columns[i];
+            names[i] = plan[i].Name;
+        }
+
+        using (var ctx = new FeatureContext(frame, Catalog, Options, outputs))
+        {
+            foreach (var def in plan)
+            {
+                _ = ctx.Feature(def.Name);
+            }
+        }
+
+        return new FeatureMatrix(frame.Symbol, frame.Timeframe, frame.Time.ToArray(), names, columns);
+    }
+}

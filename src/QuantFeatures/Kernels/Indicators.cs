@@ -1,0 +1,28 @@
+using System.Runtime.CompilerServices;
+
+namespace QuantFeatures.Kernels;
+
+/// <summary>
+/// Span kernels for every indicator the feature families need, in the shape of <c>TensorPrimitives</c>:
+/// inputs first, parameters next, destination last. Each kernel validates its arguments once, allocates nothing
+/// (scratch is pooled), writes <c>destination[t]</c> for every input index t, and leaves exactly
+/// <c>XxxLookback(parameters)</c> leading NaN values on clean input.
+/// </summary>
+/// <remarks>
+/// <para>Every kernel loops the <c>Update</c> of its state struct (<c>XxxState</c>), the single source of truth that
+/// the streaming engine also uses, so batch and streaming give bit-identical values.</para>
+/// <para>NaN rule for windowed kernels: a NaN input makes NaN every output whose window contains it; the output
+/// recovers when the NaN leaves the window. Recursive kernels (EMA and those built on it) restart their seeding after
+/// a NaN. Division by zero gives NaN unless a TA-Lib definition fixes another value (documented per kernel).</para>
+/// </remarks>
+public static partial class Indicators
+{
+    /// <summary>Number of bars after which windowed running sums are recomputed exactly from the window, so they never drift.</summary>
+    internal const int RecomputeInterval = 1024;
+
+    internal static void CheckDestination(int length, Span<double> destination) =>
+        Internal.Guard.Destination(length, destination.Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Div(double numerator, double denominator) => denominator != 0 ? numerator / denominator : double.NaN;
+}
