@@ -43,21 +43,3 @@ internal static class PriceCatalog
         }
     }
 }
-
-/// <summary>Catalogue entries of the price family defined "as TA-Lib X".</summary>
-internal static partial class PriceTaLibCatalog
-{
-    public static void Register(CatalogBuilder b) => _ = b;
-}
-
-/// <summary>Catalogue entries of the volume and order-flow family.</summary>
-internal static partial class VolumeCatalog
-{
-    public static void Register(CatalogBuilder b) => _ = b;
-}
-
-/// <summary>Catalogue entries of the time and quality family.</summary>
-internal static partial class TimeQualityCatalog
-{
-    public static void Register(CatalogBuilder b) => _ = b;
-}

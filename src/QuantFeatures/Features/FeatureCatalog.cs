@@ -52,6 +52,7 @@ public sealed class FeatureCatalog
         var b = new CatalogBuilder();
         PriceCatalog.Register(b);
         PriceTaLibCatalog.Register(b);
+        PriceStatsCatalog.Register(b);
         VolumeCatalog.Register(b);
         TimeQualityCatalog.Register(b);
         return new FeatureCatalog(b.Ordered(ContractOrder.Names));
