@@ -31,19 +31,52 @@ public static partial class Indicators
     /// </remarks>
     public static void RollingMoments(ReadOnlySpan<double> source, int period, int ddof, Span<double> mean, Span<double> variance)
     {
+        CheckDdof(period, ddof);
+        CheckDestination(source.Length, mean);
+        CheckDestination(source.Length, variance);
+        var sink = new MeanVarianceSink(mean, variance);
+        MomentsLoop(source, period, ddof, ref sink);
+    }
+
+    /// <summary>Rolling standard deviation (sample when <paramref name="ddof"/> = 1, population when 0).</summary>
+    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN. Numerics as <see cref="RollingMoments"/>.</remarks>
+    public static void RollingStdDev(ReadOnlySpan<double> source, int period, int ddof, Span<double> destination)
+    {
+        CheckDdof(period, ddof);
+        CheckDestination(source.Length, destination);
+        var sink = new StdDevSink(destination);
+        MomentsLoop(source, period, ddof, ref sink);
+    }
+
+    /// <summary>Rolling z-score: <c>(x − mean) / std</c> over <paramref name="period"/> bars, sample std.</summary>
+    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN or when std = 0 (a flat window).
+    /// The numerator is formed in the window's centred coordinates, so it keeps full relative precision even when the
+    /// deviations are a billionth of the price level.</remarks>
+    public static void RollingZScore(ReadOnlySpan<double> source, int period, Span<double> destination)
+    {
+        CheckDdof(period, 1);
+        CheckDestination(source.Length, destination);
+        var sink = new ZScoreSink(destination);
+        MomentsLoop(source, period, 1, ref sink);
+    }
+
+    private static void CheckDdof(int period, int ddof)
+    {
         Guard.Period(period);
         if (ddof < 0 || ddof >= period)
         {
             throw new ArgumentOutOfRangeException(nameof(ddof), ddof, $"Parameter 'ddof' must be in [0, period − 1]; got {ddof} for period {period}.");
         }
+    }
 
-        CheckDestination(source.Length, mean);
-        CheckDestination(source.Length, variance);
+    /// <summary>The one loop behind every rolling-moments kernel: the fast path runs MomentsWindow.SlideClean's arithmetic
+    /// on locals and hands each bar to the sink; the general path is MomentsWindow itself.</summary>
+    internal static void MomentsLoop<TSink>(ReadOnlySpan<double> source, int period, int ddof, ref TSink sink)
+        where TSink : struct, IMomentsSink, allows ref struct
+    {
         var w = new MomentsWindow(period, ddof);
         int interval = w.Interval;
         ref double src = ref MemoryMarshal.GetReference(source);
-        ref double mu = ref MemoryMarshal.GetReference(mean);
-        ref double va = ref MemoryMarshal.GetReference(variance);
         int n = source.Length;
         int i = 0;
         while (i < n)
@@ -65,8 +98,7 @@ public static partial class Indicators
                     meanY = nextMean;
                     run = xin == previous ? run + 1 : 1;
                     previous = xin;
-                    Unsafe.Add(ref mu, j) = shift + meanY;
-                    Unsafe.Add(ref va, j) = run >= period || !(m2 > 0) ? 0.0 : m2 * invDof;
+                    sink.Write(j, xin, shift, meanY, run >= period || !(m2 > 0) ? 0.0 : m2 * invDof);
                 }
 
                 if (!double.IsNaN(meanY))
@@ -84,70 +116,72 @@ public static partial class Indicators
             for (; i < blockEnd; i++)
             {
                 bool full = i >= period;
-                if (w.Slide(Unsafe.Add(ref src, i), full ? Unsafe.Add(ref src, i - period) : double.NaN, full))
+                double x = Unsafe.Add(ref src, i);
+                if (w.Slide(x, full ? Unsafe.Add(ref src, i - period) : double.NaN, full))
                 {
                     w.Recompute(source.Slice(i - period + 1, period), default);
                 }
 
-                bool ready = i >= period - 1 && w.NanCount == 0;
-                Unsafe.Add(ref mu, i) = ready ? w.Mean : double.NaN;
-                Unsafe.Add(ref va, i) = ready ? w.Variance : double.NaN;
+                if (i >= period - 1 && w.NanCount == 0)
+                {
+                    sink.Write(i, x, w.Shift, w.MeanY, w.Variance);
+                }
+                else
+                {
+                    sink.WriteNaN(i);
+                }
             }
 
             w.AfterBlock(source, i);
         }
     }
 
-    /// <summary>Rolling standard deviation (sample when <paramref name="ddof"/> = 1, population when 0).</summary>
-    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN. Numerics as <see cref="RollingMoments"/>.</remarks>
-    public static void RollingStdDev(ReadOnlySpan<double> source, int period, int ddof, Span<double> destination)
+    /// <summary>Receives each bar's window statistics in centred form: mean = shift + meanY.</summary>
+    internal interface IMomentsSink
     {
-        CheckDestination(source.Length, destination);
-        var mean = Scratch.Rent(source.Length);
-        try
+        void Write(int index, double x, double shift, double meanY, double variance);
+
+        void WriteNaN(int index);
+    }
+
+    private readonly ref struct MeanVarianceSink(Span<double> mean, Span<double> variance) : IMomentsSink
+    {
+        private readonly Span<double> _mean = mean;
+        private readonly Span<double> _variance = variance;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write(int index, double x, double shift, double meanY, double variance)
         {
-            RollingMoments(source, period, ddof, mean.AsSpan(0, source.Length), destination);
-            Sqrt(destination[..source.Length]);
+            _mean[index] = shift + meanY;
+            _variance[index] = variance;
         }
-        finally
+
+        public void WriteNaN(int index)
         {
-            Scratch.Return(mean);
+            _mean[index] = double.NaN;
+            _variance[index] = double.NaN;
         }
     }
 
-    /// <summary>Rolling z-score: <c>(x − mean) / std</c> over <paramref name="period"/> bars, sample std.</summary>
-    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN or when std = 0 (a flat window).</remarks>
-    public static void RollingZScore(ReadOnlySpan<double> source, int period, Span<double> destination)
+    private readonly ref struct StdDevSink(Span<double> destination) : IMomentsSink
     {
-        CheckDestination(source.Length, destination);
-        var mean = Scratch.Rent(source.Length);
-        try
-        {
-            RollingMoments(source, period, 1, mean.AsSpan(0, source.Length), destination);
-            ZScoreFrom(source, mean, destination);
-        }
-        finally
-        {
-            Scratch.Return(mean);
-        }
+        private readonly Span<double> _destination = destination;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write(int index, double x, double shift, double meanY, double variance) => _destination[index] = Math.Sqrt(variance);
+
+        public void WriteNaN(int index) => _destination[index] = double.NaN;
     }
 
-    /// <summary><c>destination[t] = (x[t] − mean[t]) / √variance[t]</c> in place over a variance column; NaN when the variance is 0.</summary>
-    internal static void ZScoreFrom(ReadOnlySpan<double> source, ReadOnlySpan<double> mean, Span<double> varianceInOut)
+    private readonly ref struct ZScoreSink(Span<double> destination) : IMomentsSink
     {
-        for (int i = 0; i < source.Length; i++)
-        {
-            double sd = Math.Sqrt(varianceInOut[i]);
-            varianceInOut[i] = sd > 0 ? (source[i] - mean[i]) / sd : double.NaN;
-        }
-    }
+        private readonly Span<double> _destination = destination;
 
-    internal static void Sqrt(Span<double> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = Math.Sqrt(values[i]);
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write(int index, double x, double shift, double meanY, double variance) =>
+            _destination[index] = MomentsWindow.ZScore(x, shift, meanY, variance);
+
+        public void WriteNaN(int index) => _destination[index] = double.NaN;
     }
 }
 
@@ -186,6 +220,14 @@ internal struct MomentsWindow
         NanCount = 0;
         Run = 0;
         Previous = double.NaN;
+    }
+
+    /// <summary>(x − mean) / √variance formed in centred coordinates; NaN when the variance is 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ZScore(double x, double shift, double meanY, double variance)
+    {
+        double sd = Math.Sqrt(variance);
+        return sd > 0 ? ((x - shift) - meanY) / sd : double.NaN;
     }
 
     /// <summary>Mean of a full window.</summary>
@@ -343,6 +385,7 @@ public struct RollingMomentsState
         _updates = 0;
         Mean = double.NaN;
         Variance = double.NaN;
+        ZScore = double.NaN;
     }
 
     /// <summary>Mean of the last window (NaN when not ready).</summary>
@@ -350,6 +393,9 @@ public struct RollingMomentsState
 
     /// <summary>Variance of the last window (NaN when not ready).</summary>
     public double Variance { get; private set; }
+
+    /// <summary>Z-score of the last value in its window, <c>(x − mean) / √variance</c> (NaN when not ready or the variance is 0).</summary>
+    public double ZScore { get; private set; }
 
     /// <summary>Adds the next value; returns whether the mean and variance are defined (window full, no NaN in it).</summary>
     public bool Update(double value)
@@ -365,6 +411,7 @@ public struct RollingMomentsState
         bool ready = _ring.IsFull && _w.NanCount == 0;
         Mean = ready ? _w.Mean : double.NaN;
         Variance = ready ? _w.Variance : double.NaN;
+        ZScore = ready ? MomentsWindow.ZScore(value, _w.Shift, _w.MeanY, _w.Variance) : double.NaN;
         if (++_updates % _w.Interval == 0 && _w.NanCount == 0)
         {
             var (older, newer) = _ring.Chronological();

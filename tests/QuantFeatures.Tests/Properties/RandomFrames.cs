@@ -1,0 +1,113 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace QuantFeatures.Tests.Properties;
+
+/// <summary>The shape of a random test frame; the frame itself is built deterministically from it.</summary>
+/// <param name="Seed">Seed of the values.</param>
+/// <param name="Length">Number of bars.</param>
+/// <param name="Timeframe">Bar length.</param>
+/// <param name="NanRate">Probability that a given input value is NaN.</param>
+/// <param name="Degenerate">Adds flat stretches (O = H = L = C), zero volume, zero trades and abrupt jumps.</param>
+/// <param name="Scale">Price level (1e-6 … 1e6).</param>
+/// <param name="Cut">A bar index in [0, Length) used by the look-ahead properties.</param>
+public sealed record FrameCase(int Seed, int Length, Timeframe Timeframe, double NanRate, bool Degenerate, double Scale, int Cut)
+{
+    public override string ToString() =>
+        $"FrameCase(seed {Seed}, n {Length}, {Timeframe}, nan {NanRate:F3}, degenerate {Degenerate}, scale {Scale:G3}, cut {Cut})";
+}
+
+/// <summary>Generators of random market frames for the catalogue-wide properties.</summary>
+public static class RandomFrames
+{
+    private static readonly Timeframe[] Timeframes =
+        [Timeframe.Parse("1m"), Timeframe.Parse("5m"), Timeframe.Parse("15m"), Timeframe.Parse("1h"), Timeframe.Parse("4h"), Timeframe.Parse("1d")];
+
+    /// <summary>Cases whose timeframe offers <paramref name="feature"/>, with the given NaN and degeneracy settings.</summary>
+    public static Arbitrary<FrameCase> Cases(FeatureDefinition feature, bool holes, bool degenerate, int minLength = 0, int maxLength = 420)
+    {
+        var offered = Timeframes.Where(tf => feature.UnavailableReason(tf) is null).ToArray();
+        var gen =
+            from seed in Gen.Choose(0, int.MaxValue - 1)
+            from n in Gen.Choose(minLength, maxLength)
+            from tf in Gen.Elements(offered)
+            from nanPermille in Gen.Choose(holes ? 5 : 0, holes ? 150 : 0)
+            from scaleExp in Gen.Choose(-6, 6)
+            from cut in Gen.Choose(0, Math.Max(0, n - 1))
+            select new FrameCase(seed, n, tf, nanPermille / 1000.0, degenerate, Math.Pow(10, scaleExp) * 3, cut);
+        return gen.ToArbitrary();
+    }
+
+    /// <summary>Builds the frame of a case: a random walk with every optional input the single-frame families read.</summary>
+    public static MarketFrame Build(FrameCase c) => Build(c, c.Seed, 0);
+
+    /// <summary>
+    /// Builds the frame of a case, but with bars from <paramref name="replaceFrom"/> on drawn from another seed
+    /// (same times): the "changed future" of the look-ahead property.
+    /// </summary>
+    public static MarketFrame Build(FrameCase c, int futureSeed, int replaceFrom)
+    {
+        var rnd = new Random(c.Seed);
+        var future = new Random(futureSeed ^ 0x5bd1e995);
+        int n = c.Length;
+        var t = new long[n];
+        var cols = new double[9][];
+        for (int k = 0; k < cols.Length; k++)
+        {
+            cols[k] = new double[n];
+        }
+
+        long time = 1_735_689_600_000L; // 2025-01-01T00:00Z
+        double p = c.Scale;
+        for (int i = 0; i < n; i++)
+        {
+            var r = i >= replaceFrom && replaceFrom > 0 ? future : rnd;
+            if (i > 0)
+            {
+                // Mostly regular bars, sometimes a gap of several bars.
+                time += c.Timeframe.Milliseconds * (r.NextDouble() < 0.03 ? r.Next(2, 6) : 1);
+            }
+
+            t[i] = time;
+            double open = p;
+            bool flat = c.Degenerate && r.NextDouble() < 0.25;
+            double shock = c.Degenerate && r.NextDouble() < 0.02 ? (r.NextDouble() < 0.5 ? 0.5 : 2.0) : 1.0;
+            p = flat ? p : p * shock * Math.Exp(0.01 * Support.TestData.Gauss(r));
+            double high = flat ? p : Math.Max(open, p) * (1 + 0.003 * r.NextDouble());
+            double low = flat ? p : Math.Min(open, p) * (1 - 0.003 * r.NextDouble());
+            double volume = flat || (c.Degenerate && r.NextDouble() < 0.1) ? 0 : 10 + 1000 * r.NextDouble();
+            cols[0][i] = flat ? p : open;
+            cols[1][i] = high;
+            cols[2][i] = low;
+            cols[3][i] = p;
+            cols[4][i] = volume;
+            cols[5][i] = volume * p;
+            cols[6][i] = volume == 0 ? 0 : Math.Floor(1 + 100 * r.NextDouble());
+            cols[7][i] = volume * r.NextDouble();
+            cols[8][i] = cols[7][i] * p;
+            if (c.NanRate > 0)
+            {
+                for (int k = 0; k < cols.Length; k++)
+                {
+                    if (r.NextDouble() < c.NanRate)
+                    {
+                        cols[k][i] = double.NaN;
+                    }
+                }
+            }
+        }
+
+        MarketColumn[] names =
+        [
+            MarketColumn.Open, MarketColumn.High, MarketColumn.Low, MarketColumn.Close, MarketColumn.Volume, MarketColumn.QuoteVolume,
+            MarketColumn.Trades, MarketColumn.TakerBuyVolume, MarketColumn.TakerBuyQuoteVolume,
+        ];
+        var b = new MarketFrameBuilder(c.Timeframe).WithSymbol("PROP").WithTime(t);
+        for (int k = 0; k < names.Length; k++)
+        {
+            b.WithColumn(names[k], cols[k]);
+        }
+
+        return b.Build();
+    }
+}
