@@ -80,25 +80,67 @@ public sealed class FeatureEngineer
         return Catalog.Features.Where(f => wanted.Contains(f.Name)).ToArray();
     }
 
+    /// <summary>
+    /// Computes features for many frames (e.g. one per symbol), in parallel up to
+    /// <see cref="FeatureEngineerOptions.MaxDegreeOfParallelism"/>; results are in input order.
+    /// </summary>
+    /// <param name="frames">The frames.</param>
+    /// <param name="names">Feature names; null for every feature each frame allows.</param>
+    /// <exception cref="ArgumentException">As <see cref="Compute(MarketFrame, IEnumerable{string})"/>, for the first frame that fails.</exception>
+    public IReadOnlyList<FeatureMatrix> ComputeMany(IReadOnlyList<MarketFrame> frames, IEnumerable<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = names?.ToArray();
+        var plans = frames.Select(f => list is null ? Catalog.AvailableFor(f) : Resolve(f, list)).ToArray();
+        var results = new FeatureMatrix[frames.Count];
+        var single = Options with { MaxDegreeOfParallelism = 1 };
+        var inner = new FeatureEngineer(Catalog, single);
+        Parallel.For(0, frames.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.MaxDegreeOfParallelism) },
+            i => results[i] = inner.Run(frames[i], plans[i]));
+        return results;
+    }
+
     private FeatureMatrix Run(MarketFrame frame, IReadOnlyList<FeatureDefinition> plan)
     {
         int n = frame.Length;
         var columns = new double[plan.Count][];
-        var outputs = new Dictionary<string, double[]>(plan.Count, StringComparer.Ordinal);
         var names = new string[plan.Count];
         for (int i = 0; i < plan.Count; i++)
         {
             columns[i] = GC.AllocateUninitializedArray<double>(n);
-            outputs[plan[i].Name] = columns[i];
             names[i] = plan[i].Name;
         }
 
-        using (var ctx = new FeatureContext(frame, Catalog, Options, outputs))
+        // Families are independent work units; each has its own context (its own memo of intermediates) and writes only
+        // its own output columns, so the result is the same for any degree of parallelism.
+        var groups = Enumerable.Range(0, plan.Count).GroupBy(i => plan[i].Family).Select(g => g.ToArray()).ToArray();
+        void RunGroup(int[] members)
         {
-            foreach (var def in plan)
+            var outputs = new Dictionary<string, double[]>(members.Length, StringComparer.Ordinal);
+            foreach (int i in members)
             {
-                _ = ctx.Feature(def.Name);
+                outputs[plan[i].Name] = columns[i];
             }
+
+            using var ctx = new FeatureContext(frame, Catalog, Options, outputs);
+            foreach (int i in members)
+            {
+                _ = ctx.Feature(plan[i].Name);
+            }
+        }
+
+        if (Options.MaxDegreeOfParallelism > 1 && groups.Length > 1)
+        {
+            Parallel.ForEach(groups, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, RunGroup);
+        }
+        else if (groups.Length == 1)
+        {
+            RunGroup(groups[0]);
+        }
+        else
+        {
+            // Single-threaded: one context for the whole plan, so intermediates shared across families are computed once.
+            RunGroup(Enumerable.Range(0, plan.Count).ToArray());
         }
 
         return new FeatureMatrix(frame.Symbol, frame.Timeframe, frame.Time.ToArray(), names, columns);

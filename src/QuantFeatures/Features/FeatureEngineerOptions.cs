@@ -9,6 +9,13 @@ public sealed record FeatureEngineerOptions
     /// </summary>
     public double? PeriodsPerYear { get; init; }
 
+    /// <summary>
+    /// Threads used by one engine call: families of one frame are computed in parallel, and
+    /// <see cref="FeatureEngineer.ComputeMany"/> computes frames (symbols) in parallel. 1 (the default) is single-threaded.
+    /// Results never depend on this value: every column is computed by the same deterministic code.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+
     /// <summary>Default options.</summary>
     public static FeatureEngineerOptions Default { get; } = new();
 }
