@@ -69,7 +69,7 @@ public static partial class Indicators
         }
     }
 
-    /// <summary>Normalized ATR, as TA-Lib <c>NATR</c>: <c>100 · ATR / C</c> (0 when C = 0, as TA-Lib).</summary>
+    /// <summary>Normalized ATR, as TA-Lib <c>NATR</c>: <c>(ATR / C) · 100</c> (0 when |C| &lt; 1e-14, as TA-Lib).</summary>
     /// <remarks>Lookback <c>period</c>; NaN rule as <see cref="Atr"/>.</remarks>
     public static void Natr(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period, Span<double> destination)
     {
@@ -128,9 +128,10 @@ public struct AtrState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Step(double atr, double trueRange, double decay, double weight) => Math.FusedMultiplyAdd(atr, decay, trueRange * weight);
 
-    /// <summary>100 · ATR / C, 0 when C = 0 (TA-Lib NATR).</summary>
+    /// <summary>(ATR / C) · 100, 0 when C is zero in TA-Lib's sense (|C| &lt; 1e-14), as TA-Lib NATR; NaN when either is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Normalize(double atr, double close) => double.IsNaN(atr) || double.IsNaN(close) ? double.NaN : close != 0 ? atr / close * 100.0 : 0.0;
+    public static double Normalize(double atr, double close) =>
+        double.IsNaN(atr) || double.IsNaN(close) ? double.NaN : !Indicators.TaLibIsZero(close) ? atr / close * 100.0 : 0.0;
 
     internal void Continue(double atr, double previousClose)
     {
