@@ -15,7 +15,7 @@ public class PriceTaLibKernelTests
     private static readonly Bars Clean = FromFrame(TestData.Synthetic(6000, seed: 7));
     private static readonly Bars Holes = new(Series.WithHoles(Clean.High), Series.WithHoles(Clean.Low), Series.WithHoles(Clean.Close));
 
-    public static TheoryData<string> Kernels => new() { "rsi14", "rsi2", "macd", "macd_5_5_1", "atr", "natr", "bbands", "bbwp", "adx", "adx2", "stoch", "stoch_1_1_1", "willr", "cci", "cci2" };
+    public static TheoryData<string> Kernels => new() { "rsi14", "rsi2", "macd", "macd_5_5_1", "atr", "natr", "bbands", "bbwp", "adx", "adx2", "stoch", "stoch_1_1_1", "willr", "cci", "cci2", "cci9" };
 
     /// <summary>Batch kernel outputs, and the same through the state's Update, with the lookback of each output.</summary>
     private static (double[][] Batch, double[][] Looped, int[] Lookbacks) Run(string kernel, Bars b)
@@ -146,8 +146,9 @@ public class PriceTaLibKernelTests
 
             case "cci":
             case "cci2":
+            case "cci9":
             {
-                int period = kernel == "cci" ? 20 : 2;
+                int period = kernel switch { "cci" => 20, "cci9" => 9, _ => 2 };
                 var d = New();
                 Indicators.Cci(b.High, b.Low, b.Close, period, d);
                 var st = new CciState(period);
