@@ -15,7 +15,7 @@ public class PriceTaLibKernelTests
     private static readonly Bars Clean = FromFrame(TestData.Synthetic(6000, seed: 7));
     private static readonly Bars Holes = new(Series.WithHoles(Clean.High), Series.WithHoles(Clean.Low), Series.WithHoles(Clean.Close));
 
-    public static TheoryData<string> Kernels => new() { "rsi14", "rsi2", "macd", "macd_5_5_1", "atr", "natr", "bbands", "bbwp", "adx", "adx2", "stoch", "stoch_1_1_1", "willr", "cci", "cci2", "cci9" };
+    public static TheoryData<string> Kernels => new() { "rsi14", "rsi2", "macd", "macd_5_5_1", "atr", "natr", "bbands", "bbwp", "adx", "adx2", "stoch", "stoch_1_1_1", "willr", "willr5", "cci", "cci2", "cci9" };
 
     /// <summary>Batch kernel outputs, and the same through the state's Update, with the lookback of each output.</summary>
     private static (double[][] Batch, double[][] Looped, int[] Lookbacks) Run(string kernel, Bars b)
@@ -137,11 +137,13 @@ public class PriceTaLibKernelTests
             }
 
             case "willr":
+            case "willr5":
             {
+                int period = kernel == "willr" ? 14 : 5;
                 var d = New();
-                Indicators.WillR(b.High, b.Low, b.Close, 14, d);
-                var st = new WillRState(14);
-                return ([d], [Enumerable.Range(0, n).Select(i => st.Update(b.High[i], b.Low[i], b.Close[i])).ToArray()], [Indicators.WillRLookback(14)]);
+                Indicators.WillR(b.High, b.Low, b.Close, period, d);
+                var st = new WillRState(period);
+                return ([d], [Enumerable.Range(0, n).Select(i => st.Update(b.High[i], b.Low[i], b.Close[i])).ToArray()], [Indicators.WillRLookback(period)]);
             }
 
             case "cci":

@@ -49,61 +49,83 @@ public static partial class Indicators
         CheckDestination(high.Length, slowD);
         int n = high.Length;
         var fastK = Scratch.Rent(n);
+        var ring = Scratch.Rent(slowDPeriod);
         try
         {
-            var fast = fastK.AsSpan(0, n);
-            RangeKernel<FastKFormula>(high, low, close, fastKPeriod, fast);
-            TaLibRunningSma(fast, slowKPeriod, slowK);
-            TaLibRunningSma(slowK[..n], slowDPeriod, slowD);
-            for (int i = 0; i < n; i++)
-            {
-                // TA-Lib writes slow %K only where slow %D exists.
-                if (double.IsNaN(slowD[i]))
-                {
-                    slowK[i] = double.NaN;
-                }
-            }
+            RangeKernel<FastKFormula>(high, low, close, fastKPeriod, fastK.AsSpan(0, n));
+            Smooth(fastK, n, slowKPeriod, slowDPeriod, ring, slowK, slowD);
         }
         finally
         {
             Scratch.Return(fastK);
+            Scratch.Return(ring);
         }
     }
 
     /// <summary>
-    /// TA-Lib's SMA arithmetic (<c>TA_INT_SMA</c>): the first period − 1 values are summed left to right, then each step adds
-    /// the newest value, outputs sum / period and subtracts the oldest. A NaN gives NaN while in the window and restarts
-    /// the sum after. Unlike <see cref="Sma"/>, the sum is never recomputed, so the result stays bit-identical to TA-Lib.
+    /// Slow %K and %D from fast %K in one pass, with TA-Lib's SMA arithmetic (<c>TA_INT_SMA</c>): the first period − 1
+    /// values are summed left to right, then each step adds the newest value, takes sum / period and subtracts the oldest
+    /// (never recomputed, unlike <see cref="Sma"/>, so the result stays bit-identical to TA-Lib). A NaN fast %K restarts
+    /// both sums. Slow %K is written only where slow %D exists. The arithmetic is that of <see cref="TaLibSmaWindow"/>.
     /// </summary>
-    internal static void TaLibRunningSma(ReadOnlySpan<double> source, int period, Span<double> destination)
+    private static void Smooth(double[] fastK, int n, int kPeriod, int dPeriod, double[] ring, Span<double> slowK, Span<double> slowD)
     {
-        ref double x = ref MemoryMarshal.GetReference(source);
-        ref double d = ref MemoryMarshal.GetReference(destination);
-        int n = source.Length;
-        int run = 0;
-        double sum = 0;
+        ref double f = ref MemoryMarshal.GetArrayDataReference(fastK);
+        ref double r = ref MemoryMarshal.GetArrayDataReference(ring);
+        ref double k = ref MemoryMarshal.GetReference(slowK);
+        ref double d = ref MemoryMarshal.GetReference(slowD);
+        int ringLength = Math.Max(dPeriod - 1, 1);
+        int runK = 0, runD = 0, pos = 0;
+        double sumK = 0, sumD = 0;
         for (int i = 0; i < n; i++)
         {
-            double v = Unsafe.Add(ref x, i);
-            if (double.IsNaN(v))
+            double fk = Unsafe.Add(ref f, i);
+            if (double.IsNaN(fk))
             {
-                run = 0;
-                sum = 0;
+                runK = runD = pos = 0;
+                sumK = sumD = 0;
+                Unsafe.Add(ref k, i) = double.NaN;
                 Unsafe.Add(ref d, i) = double.NaN;
                 continue;
             }
 
-            sum += v;
-            if (run < period - 1)
+            sumK += fk;
+            if (runK < kPeriod - 1)
             {
-                run++;
+                runK++;
+                Unsafe.Add(ref k, i) = double.NaN;
                 Unsafe.Add(ref d, i) = double.NaN;
                 continue;
             }
 
-            double total = sum;
-            sum -= Unsafe.Add(ref x, i - period + 1);
-            Unsafe.Add(ref d, i) = total / period;
+            double totalK = sumK;
+            sumK -= Unsafe.Add(ref f, i - kPeriod + 1);
+            double sk = totalK / kPeriod;
+            sumD += sk;
+            if (runD < dPeriod - 1)
+            {
+                Unsafe.Add(ref r, pos) = sk;
+                pos = ++pos == ringLength ? 0 : pos;
+                runD++;
+                Unsafe.Add(ref k, i) = double.NaN;
+                Unsafe.Add(ref d, i) = double.NaN;
+                continue;
+            }
+
+            double totalD = sumD;
+            if (dPeriod == 1)
+            {
+                sumD -= sk;
+            }
+            else
+            {
+                sumD -= Unsafe.Add(ref r, pos);
+                Unsafe.Add(ref r, pos) = sk;
+                pos = ++pos == ringLength ? 0 : pos;
+            }
+
+            Unsafe.Add(ref k, i) = sk;
+            Unsafe.Add(ref d, i) = totalD / dPeriod;
         }
     }
 

@@ -24,9 +24,9 @@ public static partial class Indicators
     /// <param name="destination">Output, at least as long as the inputs.</param>
     /// <remarks>
     /// <para>Lookback <c>period − 1</c>. Special value (TA-Lib): 0 when HH = LL (a flat window).</para>
-    /// <para>One loop tracks HH and LL with the index where each was reached and rescans the window only when that
-    /// extreme leaves it (TA-Lib's method). Extremes are exact and the formula is TA-Lib's, so the values are
-    /// bit-identical to TA-Lib on clean data.</para>
+    /// <para>HH and LL by the van Herk / Gil-Werman block method (3 max/min per bar, no data-dependent branch); the
+    /// streaming state tracks them with TA-Lib's rescan-when-the-extreme-leaves method. Extremes are exact and the
+    /// formula is TA-Lib's, so the values are bit-identical to TA-Lib on clean data.</para>
     /// <para>NaN rule: NaN while the high/low window holds a NaN (recovers when it leaves) and on a bar whose close is NaN.</para>
     /// </remarks>
     public static void WillR(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period, Span<double> destination)
@@ -35,7 +35,13 @@ public static partial class Indicators
         RangeKernel<WillRFormula>(high, low, close, period, destination);
     }
 
-    /// <summary>The shared loop of %R and the stochastic's fast %K: rolling max(H), min(L) with rescans, then a formula.</summary>
+    /// <summary>
+    /// The shared loop of %R and the stochastic's fast %K: the highest high and lowest low of each window by the
+    /// van Herk / Gil-Werman method on blocks of <paramref name="period"/> bars (window max = max(suffix max of the previous
+    /// block from the window start, prefix max of the current block)), kept in two small buffers so every input is read
+    /// once, without branches on the data; then the formula. Extremes are exact, so the values equal those of the
+    /// rescanning <see cref="HighLowWindow"/> (and TA-Lib's) bit for bit.
+    /// </summary>
     internal static void RangeKernel<TFormula>(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period, Span<double> destination)
         where TFormula : struct, IRangeFormula
     {
@@ -47,49 +53,62 @@ public static partial class Indicators
         ref double c = ref MemoryMarshal.GetReference(close);
         ref double d = ref MemoryMarshal.GetReference(destination);
         int n = high.Length;
-        int lastNan = -1;
-        int hiIdx = -1, loIdx = -1;
-        double hi = double.NaN, lo = double.NaN;
-        for (int i = 0; i < n; i++)
+        var rentedHigh = Scratch.Rent(period);
+        var rentedLow = Scratch.Rent(period);
+        try
         {
-            double hv = Unsafe.Add(ref h, i), lv = Unsafe.Add(ref l, i);
-            int start = i - period + 1;
-            if (double.IsNaN(hv) || double.IsNaN(lv))
+            // suffixHigh[k] = max(H[b − period + k … b − 1]) of the previous block (same for lows): a window ending at
+            // position k of the current block starts at position k + 1 of the previous one.
+            ref double suffixHigh = ref MemoryMarshal.GetArrayDataReference(rentedHigh);
+            ref double suffixLow = ref MemoryMarshal.GetArrayDataReference(rentedLow);
+            int lastNan = -1;
+            for (int b = 0; b < n; b += period)
             {
-                lastNan = i;
-            }
+                int end = Math.Min(n, b + period);
+                double prefixHigh = Unsafe.Add(ref h, b), prefixLow = Unsafe.Add(ref l, b);
+                for (int i = b; i < end; i++)
+                {
+                    double hv = Unsafe.Add(ref h, i), lv = Unsafe.Add(ref l, i);
+                    if (double.IsNaN(hv + lv))
+                    {
+                        lastNan = i;
+                    }
 
-            if (start <= lastNan)
-            {
-                // Window not full yet, or it holds a NaN: force a rescan once it is clean.
-                hiIdx = loIdx = -1;
-                Unsafe.Add(ref d, i) = double.NaN;
-                continue;
-            }
+                    // (NaN only ever reaches windows that are masked below: both parts lie inside the window.)
+                    prefixHigh = double.MaxNative(prefixHigh, hv);
+                    prefixLow = double.MinNative(prefixLow, lv);
+                    if (i - lastNan < period)
+                    {
+                        // Window not full yet, or it holds a NaN.
+                        Unsafe.Add(ref d, i) = double.NaN;
+                        continue;
+                    }
 
-            if (hiIdx < start)
-            {
-                hiIdx = HighLowWindow.MaxIndex(ref h, start, i);
-                hi = Unsafe.Add(ref h, hiIdx);
-            }
-            else if (hv >= hi)
-            {
-                hi = hv;
-                hiIdx = i;
-            }
+                    int k = i - b;
+                    double hi = k == period - 1 ? prefixHigh : double.MaxNative(Unsafe.Add(ref suffixHigh, k + 1), prefixHigh);
+                    double lo = k == period - 1 ? prefixLow : double.MinNative(Unsafe.Add(ref suffixLow, k + 1), prefixLow);
+                    Unsafe.Add(ref d, i) = TFormula.Apply(hi, lo, Unsafe.Add(ref c, i));
+                }
 
-            if (loIdx < start)
-            {
-                loIdx = HighLowWindow.MinIndex(ref l, start, i);
-                lo = Unsafe.Add(ref l, loIdx);
+                if (end - b == period)
+                {
+                    double sh = Unsafe.Add(ref h, end - 1), sl = Unsafe.Add(ref l, end - 1);
+                    Unsafe.Add(ref suffixHigh, period - 1) = sh;
+                    Unsafe.Add(ref suffixLow, period - 1) = sl;
+                    for (int k = period - 2; k >= 0; k--)
+                    {
+                        sh = double.MaxNative(Unsafe.Add(ref h, b + k), sh);
+                        sl = double.MinNative(Unsafe.Add(ref l, b + k), sl);
+                        Unsafe.Add(ref suffixHigh, k) = sh;
+                        Unsafe.Add(ref suffixLow, k) = sl;
+                    }
+                }
             }
-            else if (lv <= lo)
-            {
-                lo = lv;
-                loIdx = i;
-            }
-
-            Unsafe.Add(ref d, i) = TFormula.Apply(hi, lo, Unsafe.Add(ref c, i));
+        }
+        finally
+        {
+            Scratch.Return(rentedHigh);
+            Scratch.Return(rentedLow);
         }
     }
 
@@ -200,42 +219,6 @@ internal struct HighLowWindow
         }
 
         return true;
-    }
-
-    /// <summary>Index of the highest value of x[start..end] (the latest among ties).</summary>
-    public static int MaxIndex(ref double x, int start, int end)
-    {
-        int best = start;
-        double max = Unsafe.Add(ref x, start);
-        for (int j = start + 1; j <= end; j++)
-        {
-            double v = Unsafe.Add(ref x, j);
-            if (v >= max)
-            {
-                max = v;
-                best = j;
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Index of the lowest value of x[start..end] (the latest among ties).</summary>
-    public static int MinIndex(ref double x, int start, int end)
-    {
-        int best = start;
-        double min = Unsafe.Add(ref x, start);
-        for (int j = start + 1; j <= end; j++)
-        {
-            double v = Unsafe.Add(ref x, j);
-            if (v <= min)
-            {
-                min = v;
-                best = j;
-            }
-        }
-
-        return best;
     }
 }
 
