@@ -117,11 +117,11 @@ public struct AtrState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TrueRange(double high, double low, double previousClose)
     {
+        // Branch-free max (maxsd): the three terms are exact and non-negative, so the order of ties does not matter.
         double range = high - low;
         double up = Math.Abs(high - previousClose);
         double down = Math.Abs(low - previousClose);
-        double tr = range > up ? range : up;
-        tr = tr > down ? tr : down;
+        double tr = double.MaxNative(double.MaxNative(range, up), down);
         return double.IsNaN(range) || double.IsNaN(previousClose) ? double.NaN : tr;
     }
 
