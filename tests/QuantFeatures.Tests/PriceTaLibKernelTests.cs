@@ -293,6 +293,27 @@ public class PriceTaLibKernelTests
     }
 
     [Fact]
+    public void Natr_is_zero_where_the_close_is_zero_as_TaLib()
+    {
+        // TA-Lib NATR: (ATR / C) · 100, and 0 when TA_IS_ZERO(C). Vector and scalar tail paths both covered (n = 11).
+        double[] h = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
+        double[] l = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        double[] c = [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0];
+        var atr = new double[h.Length];
+        var natr = new double[h.Length];
+        Indicators.Atr(h, l, c, 2, atr);
+        Indicators.Natr(h, l, c, 2, natr);
+        for (int i = 0; i < h.Length; i++)
+        {
+            double expected = double.IsNaN(atr[i]) ? double.NaN : c[i] == 0 ? 0 : atr[i] / c[i] * 100;
+            Assert.Equal(expected, natr[i]);
+        }
+
+        Assert.Equal(0.0, natr[4]);
+        Assert.Equal(0.0, natr[10]);
+    }
+
+    [Fact]
     public void Engine_shares_one_multi_output_computation_with_the_same_values()
     {
         var frame = TestData.Synthetic(3000, seed: 11);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -74,9 +75,27 @@ public static partial class Indicators
     public static void Natr(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period, Span<double> destination)
     {
         Atr(high, low, close, period, destination);
-        for (int i = 0; i < close.Length; i++)
+        ref double c = ref MemoryMarshal.GetReference(close);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = close.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            destination[i] = AtrState.Normalize(destination[i], close[i]);
+            // AtrState.Normalize lane-wise: 0 where |C| < 1e-14 and ATR is a number; NaN propagates through the division.
+            var eps = Vector256.Create(TaLibEpsilon);
+            var hundred = Vector256.Create(100.0);
+            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var atr = Vector256.LoadUnsafe(ref d, (nuint)i);
+                var cl = Vector256.LoadUnsafe(ref c, (nuint)i);
+                var zero = Vector256.GreaterThan(cl, -eps) & Vector256.LessThan(cl, eps) & Vector256.Equals(atr, atr);
+                Vector256.ConditionalSelect(zero, Vector256<double>.Zero, atr / cl * hundred).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = AtrState.Normalize(Unsafe.Add(ref d, i), Unsafe.Add(ref c, i));
         }
     }
 }
