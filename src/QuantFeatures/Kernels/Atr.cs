@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -69,14 +70,32 @@ public static partial class Indicators
         }
     }
 
-    /// <summary>Normalized ATR, as TA-Lib <c>NATR</c>: <c>100 · ATR / C</c> (0 when C = 0, as TA-Lib).</summary>
+    /// <summary>Normalized ATR, as TA-Lib <c>NATR</c>: <c>(ATR / C) · 100</c> (0 when |C| &lt; 1e-14, as TA-Lib).</summary>
     /// <remarks>Lookback <c>period</c>; NaN rule as <see cref="Atr"/>.</remarks>
     public static void Natr(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, int period, Span<double> destination)
     {
         Atr(high, low, close, period, destination);
-        for (int i = 0; i < close.Length; i++)
+        ref double c = ref MemoryMarshal.GetReference(close);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = close.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            destination[i] = AtrState.Normalize(destination[i], close[i]);
+            // AtrState.Normalize lane-wise: 0 where |C| < 1e-14 and ATR is a number; NaN propagates through the division.
+            var eps = Vector256.Create(TaLibEpsilon);
+            var hundred = Vector256.Create(100.0);
+            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var atr = Vector256.LoadUnsafe(ref d, (nuint)i);
+                var cl = Vector256.LoadUnsafe(ref c, (nuint)i);
+                var zero = Vector256.GreaterThan(cl, -eps) & Vector256.LessThan(cl, eps) & Vector256.Equals(atr, atr);
+                Vector256.ConditionalSelect(zero, Vector256<double>.Zero, atr / cl * hundred).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = AtrState.Normalize(Unsafe.Add(ref d, i), Unsafe.Add(ref c, i));
         }
     }
 }
@@ -117,20 +136,21 @@ public struct AtrState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TrueRange(double high, double low, double previousClose)
     {
+        // Branch-free max (maxsd): the three terms are exact and non-negative, so the order of ties does not matter.
         double range = high - low;
         double up = Math.Abs(high - previousClose);
         double down = Math.Abs(low - previousClose);
-        double tr = range > up ? range : up;
-        tr = tr > down ? tr : down;
+        double tr = double.MaxNative(double.MaxNative(range, up), down);
         return double.IsNaN(range) || double.IsNaN(previousClose) ? double.NaN : tr;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Step(double atr, double trueRange, double decay, double weight) => Math.FusedMultiplyAdd(atr, decay, trueRange * weight);
 
-    /// <summary>100 · ATR / C, 0 when C = 0 (TA-Lib NATR).</summary>
+    /// <summary>(ATR / C) · 100, 0 when C is zero in TA-Lib's sense (|C| &lt; 1e-14), as TA-Lib NATR; NaN when either is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Normalize(double atr, double close) => double.IsNaN(atr) || double.IsNaN(close) ? double.NaN : close != 0 ? atr / close * 100.0 : 0.0;
+    public static double Normalize(double atr, double close) =>
+        double.IsNaN(atr) || double.IsNaN(close) ? double.NaN : !Indicators.TaLibIsZero(close) ? atr / close * 100.0 : 0.0;
 
     internal void Continue(double atr, double previousClose)
     {

@@ -1,0 +1,306 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using QuantFeatures.Internal;
+
+namespace QuantFeatures.Kernels;
+
+public static partial class Indicators
+{
+    /// <summary>Leading NaN count of <see cref="BollingerBands"/> and <see cref="BollingerWidthPosition"/>: <c>period − 1</c> (TA-Lib BBANDS).</summary>
+    public static int BollingerLookback(int period)
+    {
+        Guard.Period(period, min: 2);
+        return period - 1;
+    }
+
+    /// <summary>
+    /// Bollinger bands, as TA-Lib <c>BBANDS(period, k, k, SMA)</c>: middle = SMA, σ = population standard deviation of the
+    /// window, upper = middle + k·σ, lower = middle − k·σ.
+    /// </summary>
+    /// <param name="source">Input series (usually the close).</param>
+    /// <param name="period">Window length (≥ 2, as TA-Lib).</param>
+    /// <param name="deviations">Band width k in standard deviations (finite).</param>
+    /// <param name="upper">Output upper band.</param>
+    /// <param name="middle">Output middle band (the SMA).</param>
+    /// <param name="lower">Output lower band.</param>
+    /// <remarks>
+    /// <para>Lookback <c>period − 1</c>. NaN while the window holds a NaN; recovers when it leaves.</para>
+    /// <para>Arithmetic: TA-Lib's own. The running sums Σx and Σx² are updated as TA-Lib does (add the newest value,
+    /// take the sum, subtract the oldest), σ² = Σx²/n − (Σx/n)², and σ = 0 when σ² &lt; 1e-14 (TA-Lib's
+    /// <c>TA_IS_ZERO_OR_NEG</c>), so the bands are bit-identical to TA-Lib on clean data. This is deliberate: the contract
+    /// is equality with TA-Lib, and a more accurate variance differs from TA-Lib by TA-Lib's own rounding (~3e-10
+    /// relative on BTC prices), which breaks equality of <c>bb_position</c> near 0. Caveat inherited from TA-Lib: σ loses
+    /// relative precision when it is tiny compared with the price level (a flat window can show a small non-zero σ),
+    /// and σ is 0 whenever σ² &lt; 1e-14 (prices below ~1e-6). After a NaN leaves the window the sums restart from the
+    /// window, exactly as TA-Lib started on the data after the NaN.</para>
+    /// </remarks>
+    public static void BollingerBands(ReadOnlySpan<double> source, int period, double deviations,
+        Span<double> upper, Span<double> middle, Span<double> lower)
+    {
+        Guard.Period(period, min: 2);
+        Guard.Finite(deviations, nameof(deviations));
+        CheckDestination(source.Length, upper);
+        CheckDestination(source.Length, middle);
+        CheckDestination(source.Length, lower);
+        int n = source.Length;
+
+        // Pass 1 (sequential): TA-Lib's running sums, Σx into `middle` and Σx² into `lower` (NaN where not defined).
+        BollingerState.RunningSums(source, period, middle, lower);
+
+        // Pass 2 (element-wise, the arithmetic of BollingerState.Bands).
+        double p = period;
+        for (int i = 0; i < n; i++)
+        {
+            BollingerState.Bands(middle[i], lower[i], p, deviations, out double up, out double mid, out double lo);
+            upper[i] = up;
+            middle[i] = mid;
+            lower[i] = lo;
+        }
+    }
+
+    /// <summary>
+    /// Bollinger band width and position in one pass: <c>width = (upper − lower) / middle</c> and
+    /// <c>position = (x − lower) / (upper − lower)</c> of TA-Lib <c>BBANDS(period, k, k, SMA)</c>.
+    /// </summary>
+    /// <param name="source">Input series (usually the close).</param>
+    /// <param name="period">Window length (≥ 2).</param>
+    /// <param name="deviations">Band width k in standard deviations (finite).</param>
+    /// <param name="width">Output width; NaN when the middle band is 0.</param>
+    /// <param name="position">Output position; NaN when upper = lower (a flat window).</param>
+    /// <remarks>
+    /// <para>Lookback <c>period − 1</c>; NaN rule and arithmetic as <see cref="BollingerBands"/> (the bands are formed
+    /// exactly as TA-Lib forms them, then combined), so the results equal the same expressions of TA-Lib's bands.</para>
+    /// <para>Two passes without intermediate band columns: TA-Lib's running sums (sequential), then a vectorized
+    /// element-wise pass (correctly rounded IEEE operations, so identical to the scalar <see cref="BollingerState"/>).</para>
+    /// </remarks>
+    public static void BollingerWidthPosition(ReadOnlySpan<double> source, int period, double deviations,
+        Span<double> width, Span<double> position)
+    {
+        Guard.Period(period, min: 2);
+        Guard.Finite(deviations, nameof(deviations));
+        CheckDestination(source.Length, width);
+        CheckDestination(source.Length, position);
+        int n = source.Length;
+        BollingerState.RunningSums(source, period, width, position);
+
+        ref double x = ref MemoryMarshal.GetReference(source);
+        ref double w = ref MemoryMarshal.GetReference(width);
+        ref double q = ref MemoryMarshal.GetReference(position);
+        double p = period;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vp = Vector256.Create(p);
+            var vk = Vector256.Create(deviations);
+            var eps = Vector256.Create(Indicators.TaLibEpsilon);
+            var zero = Vector256<double>.Zero;
+            var nan = Vector256.Create(double.NaN);
+            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var sum = Vector256.LoadUnsafe(ref w, (nuint)i);
+                var sumSq = Vector256.LoadUnsafe(ref q, (nuint)i);
+                var close = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var mid = sum / vp;
+                var variance = (sumSq / vp) - (mid * mid);
+                var sd = Vector256.ConditionalSelect(Vector256.LessThan(variance, eps), zero, Vector256.Sqrt(variance));
+                var t = sd * vk;
+                var up = mid + t;
+                var lo = mid - t;
+                var range = up - lo;
+                var wv = Vector256.ConditionalSelect(Vector256.Equals(mid, zero), nan, range / mid);
+                var pv = Vector256.ConditionalSelect(Vector256.Equals(range, zero), nan, (close - lo) / range);
+                wv.StoreUnsafe(ref w, (nuint)i);
+                pv.StoreUnsafe(ref q, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            BollingerState.Bands(Unsafe.Add(ref w, i), Unsafe.Add(ref q, i), p, deviations, out double up, out double mid, out double lo);
+            Unsafe.Add(ref w, i) = BollingerState.WidthOf(up, mid, lo);
+            Unsafe.Add(ref q, i) = BollingerState.PositionOf(Unsafe.Add(ref x, i), up, lo);
+        }
+    }
+}
+
+/// <summary>
+/// Incremental state of <see cref="Indicators.BollingerBands"/> / <see cref="Indicators.BollingerWidthPosition"/>
+/// (TA-Lib's running sums and arithmetic; the sums restart from the window after a NaN leaves it).
+/// </summary>
+/// <remarks>A state owns a ring buffer: do not copy a state value and use both copies.</remarks>
+public struct BollingerState
+{
+    private readonly double[] _ring;
+    private readonly int _period;
+    private readonly double _deviations;
+    private int _pos;
+    private int _count;
+    private double _sum;
+    private double _sumSq;
+
+    /// <summary>Creates the state for a window of <paramref name="period"/> values (≥ 2) and bands at ±<paramref name="deviations"/> σ.</summary>
+    public BollingerState(int period, double deviations)
+    {
+        Guard.Period(period, min: 2);
+        Guard.Finite(deviations, nameof(deviations));
+        _ring = new double[period - 1];
+        _period = period;
+        _deviations = deviations;
+        _pos = 0;
+        _count = 0;
+        _sum = 0;
+        _sumSq = 0;
+        Upper = Middle = Lower = Width = Position = double.NaN;
+    }
+
+    /// <summary>The last upper band (NaN when not defined).</summary>
+    public double Upper { get; private set; }
+
+    /// <summary>The last middle band, the SMA (NaN when not defined).</summary>
+    public double Middle { get; private set; }
+
+    /// <summary>The last lower band (NaN when not defined).</summary>
+    public double Lower { get; private set; }
+
+    /// <summary>The last width, (upper − lower) / middle (NaN when not defined or middle = 0).</summary>
+    public double Width { get; private set; }
+
+    /// <summary>The last position, (x − lower) / (upper − lower) (NaN when not defined or upper = lower).</summary>
+    public double Position { get; private set; }
+
+    /// <summary>Adds the next value; returns whether the bands are defined (the window is full and holds no NaN).</summary>
+    public bool Update(double value)
+    {
+        double sum = Accumulate(value, out double sumSq);
+        Bands(sum, sumSq, _period, _deviations, out double up, out double mid, out double lo);
+        Upper = up;
+        Middle = mid;
+        Lower = lo;
+        Width = WidthOf(up, mid, lo);
+        Position = PositionOf(value, up, lo);
+        return !double.IsNaN(sum);
+    }
+
+    /// <summary>TA-Lib's running-sum step: returns Σx (and Σx² in <paramref name="sumSq"/>) of the window ending with
+    /// <paramref name="value"/>, NaN while the window is not full or holds a NaN.</summary>
+    private double Accumulate(double value, out double sumSq)
+    {
+        if (double.IsNaN(value))
+        {
+            _count = 0;
+            _pos = 0;
+            _sum = 0;
+            _sumSq = 0;
+            sumSq = double.NaN;
+            return double.NaN;
+        }
+
+        // The ring holds the period − 1 values already in the sums; its slot at _pos is the oldest of them.
+        _sum += value;
+        _sumSq += value * value;
+        int pos = _pos;
+        if (_count < _period - 1)
+        {
+            // Warm-up: TA-Lib sums the first period − 1 values (and squares) left to right.
+            _ring[pos] = value;
+            _pos = ++pos == _ring.Length ? 0 : pos;
+            _count++;
+            sumSq = double.NaN;
+            return double.NaN;
+        }
+
+        double sum = _sum;
+        sumSq = _sumSq;
+        double oldest = _ring[pos];
+        _sum -= oldest;
+        _sumSq -= oldest * oldest;
+        _ring[pos] = value;
+        _pos = ++pos == _ring.Length ? 0 : pos;
+        return sum;
+    }
+
+    /// <summary>Pass 1 of the batch kernels: TA-Lib's running sums Σx and Σx² of each full NaN-free window (NaN elsewhere).</summary>
+    internal static void RunningSums(ReadOnlySpan<double> source, int period, Span<double> sums, Span<double> sumSquares)
+    {
+        ref double x = ref MemoryMarshal.GetReference(source);
+        ref double s = ref MemoryMarshal.GetReference(sums);
+        ref double q = ref MemoryMarshal.GetReference(sumSquares);
+        int n = source.Length;
+        int i = 0;
+        while (i < n)
+        {
+            // Warm-up from i: sum the next period − 1 values; a NaN restarts it.
+            double sum = 0, sumSq = 0;
+            int start = i;
+            int warmEnd = Math.Min(n, start + period - 1);
+            bool restarted = false;
+            for (; i < warmEnd; i++)
+            {
+                double v = Unsafe.Add(ref x, i);
+                Unsafe.Add(ref s, i) = double.NaN;
+                Unsafe.Add(ref q, i) = double.NaN;
+                if (double.IsNaN(v))
+                {
+                    i++;
+                    restarted = true;
+                    break;
+                }
+
+                sum += v;
+                sumSq += v * v;
+            }
+
+            if (restarted)
+            {
+                continue;
+            }
+
+            // Steady state: add the newest, record, subtract the oldest (TA-Lib INT_SMA / stddev_using_precalc_ma).
+            for (; i < n; i++)
+            {
+                double v = Unsafe.Add(ref x, i);
+                if (double.IsNaN(v))
+                {
+                    Unsafe.Add(ref s, i) = double.NaN;
+                    Unsafe.Add(ref q, i) = double.NaN;
+                    i++;
+                    break;
+                }
+
+                sum += v;
+                sumSq += v * v;
+                Unsafe.Add(ref s, i) = sum;
+                Unsafe.Add(ref q, i) = sumSq;
+                double old = Unsafe.Add(ref x, i - period + 1);
+                sum -= old;
+                sumSq -= old * old;
+            }
+        }
+    }
+
+    /// <summary>TA-Lib's bands from the running sums: mean = Σx/n, σ² = Σx²/n − mean², σ = 0 when σ² &lt; 1e-14, bands = mean ± k·σ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Bands(double sum, double sumSq, double period, double deviations, out double upper, out double middle, out double lower)
+    {
+        double mid = sum / period;
+        double variance = (sumSq / period) - (mid * mid);
+        double sd = variance < Indicators.TaLibEpsilon ? 0.0 : Math.Sqrt(variance);
+        double t = sd * deviations;
+        upper = mid + t;
+        middle = mid;
+        lower = mid - t;
+    }
+
+    /// <summary>(upper − lower) / middle; NaN when middle = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double WidthOf(double upper, double middle, double lower) => middle == 0 ? double.NaN : (upper - lower) / middle;
+
+    /// <summary>(x − lower) / (upper − lower); NaN when upper = lower.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double PositionOf(double value, double upper, double lower)
+    {
+        double range = upper - lower;
+        return range == 0 ? double.NaN : (value - lower) / range;
+    }
+}
