@@ -42,6 +42,8 @@ public class TimeParserTests
     [InlineData("1741258800.5", "2025-03-06T11:00:00.5+00:00")] // fractional seconds
     [InlineData("1483401600", "2017-01-03T00:00:00+00:00")]
     [InlineData("0", "1970-01-01T00:00:00+00:00")]
+    [InlineData("-86400", "1969-12-31T00:00:00+00:00")] // before 1970: negative seconds
+    [InlineData("-1500", "1969-12-31T23:35:00+00:00")]
     [InlineData("99999999999", "5138-11-16T09:46:39+00:00")] // largest seconds value: 10^11 − 1
     [InlineData("100000000000", "1973-03-03T09:46:40+00:00")] // smallest milliseconds value: 10^11
     public void Detects_epoch_units_by_magnitude(string text, string canonical)

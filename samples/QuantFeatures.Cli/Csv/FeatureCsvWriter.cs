@@ -10,7 +10,8 @@ namespace QuantFeatures.Cli.Csv;
 /// the bar's OPEN time as <c>yyyy-MM-ddTHH:mm:ssZ</c> (UTC) and the values in invariant culture, shortest round-trip
 /// form (<c>double.Parse</c> gives back the exact double); NaN is an empty cell.
 /// </summary>
-/// <remarks>Rows are formatted into one reusable character buffer: no allocation per row or per value.</remarks>
+/// <remarks>Rows are formatted in blocks into reusable character buffers (in parallel across cores, written in order):
+/// no allocation per row or per value, memory bounded by one batch of blocks.</remarks>
 public static class FeatureCsvWriter
 {
     /// <summary>The header of the time column.</summary>
@@ -87,29 +88,39 @@ public static class FeatureCsvWriter
 
         writer.Write('\n');
 
-        // time (20 chars) + per value: a comma and at most 24 chars ("-1.2345678901234567E-308").
-        var buffer = new char[32 + (columns.Length * 32)];
-        var time = matrix.Time;
-        for (int t = 0; t < time.Length; t++)
+        // Formatting a double in shortest round-trip form costs ~200 ns, far more than computing it, so blocks of rows
+        // are formatted in parallel into per-block buffers and written in order. Memory stays bounded: at most
+        // one batch of blocks (one per core) is held at a time.
+        var time = matrix.Time.ToArray();
+        int rowsPerBlock = Math.Clamp((1 << 20) / Math.Max(1, columns.Length * 24), 64, 4096);
+        int blocksPerBatch = Math.Max(1, Environment.ProcessorCount);
+        int blockCount = (time.Length + rowsPerBlock - 1) / rowsPerBlock;
+        var buffers = new RowBlock[blocksPerBatch];
+        for (int i = 0; i < buffers.Length; i++)
         {
-            int pos = FormatTime(time[t], buffer);
-            for (int j = 0; j < columns.Length; j++)
-            {
-                buffer[pos++] = ',';
-                double v = columns[j][t];
-                if (!double.IsNaN(v))
-                {
-                    if (!v.TryFormat(buffer.AsSpan(pos), out int written, "R", CultureInfo.InvariantCulture))
-                    {
-                        throw new InvalidOperationException($"Value {v} does not fit the row buffer.");
-                    }
+            buffers[i] = new RowBlock(columns.Length);
+        }
 
-                    pos += written;
-                }
+        for (int first = 0; first < blockCount; first += blocksPerBatch)
+        {
+            int count = Math.Min(blocksPerBatch, blockCount - first);
+            if (count == 1)
+            {
+                buffers[0].Format(time, columns, first * rowsPerBlock, Math.Min(time.Length, (first + 1) * rowsPerBlock));
+            }
+            else
+            {
+                Parallel.For(0, count, b =>
+                {
+                    int block = first + b;
+                    buffers[b].Format(time, columns, block * rowsPerBlock, Math.Min(time.Length, (block + 1) * rowsPerBlock));
+                });
             }
 
-            buffer[pos++] = '\n';
-            writer.Write(buffer, 0, pos);
+            for (int b = 0; b < count; b++)
+            {
+                writer.Write(buffers[b].Chars, 0, buffers[b].Length);
+            }
         }
 
         writer.Flush();
@@ -126,5 +137,52 @@ public static class FeatureCsvWriter
         }
 
         return written;
+    }
+
+    /// <summary>A reusable character buffer holding a block of formatted rows.</summary>
+    private sealed class RowBlock
+    {
+        // Per row: the time (20 chars) and a line break; per value: a comma and at most 24 chars ("-2.2250738585072014E-308").
+        private readonly int _maxRowLength;
+
+        public RowBlock(int columns) => _maxRowLength = 24 + (columns * 26);
+
+        public char[] Chars { get; private set; } = [];
+
+        public int Length { get; private set; }
+
+        public void Format(long[] time, double[][] columns, int start, int end)
+        {
+            int needed = (end - start) * _maxRowLength;
+            if (Chars.Length < needed)
+            {
+                Chars = new char[needed];
+            }
+
+            var buffer = Chars.AsSpan();
+            int pos = 0;
+            for (int t = start; t < end; t++)
+            {
+                pos += FormatTime(time[t], buffer[pos..]);
+                for (int j = 0; j < columns.Length; j++)
+                {
+                    buffer[pos++] = ',';
+                    double v = columns[j][t];
+                    if (!double.IsNaN(v))
+                    {
+                        if (!v.TryFormat(buffer[pos..], out int written, "R", CultureInfo.InvariantCulture))
+                        {
+                            throw new InvalidOperationException($"Value {v} does not fit the row buffer.");
+                        }
+
+                        pos += written;
+                    }
+                }
+
+                buffer[pos++] = '\n';
+            }
+
+            Length = pos;
+        }
     }
 }

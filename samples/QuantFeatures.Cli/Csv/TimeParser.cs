@@ -46,6 +46,28 @@ public static class TimeParser
     private static bool TryParseEpoch(ReadOnlySpan<char> text, out long unixMs)
     {
         unixMs = 0;
+        if (!text.Contains('.') && text.Length <= 18)
+        {
+            // Integer fast path (the usual case): no decimal arithmetic. 18 digits cannot overflow a long.
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole))
+            {
+                return false;
+            }
+
+            long magnitude = Math.Abs(whole);
+            long wholeMs = magnitude < 100_000_000_000L ? whole * 1000
+                : magnitude < 100_000_000_000_000L ? whole
+                : magnitude < 100_000_000_000_000_000L ? FloorDiv(whole, 1000)
+                : FloorDiv(whole, 1_000_000);
+            if (wholeMs < MinMs || wholeMs > MaxMs)
+            {
+                return false;
+            }
+
+            unixMs = wholeMs;
+            return true;
+        }
+
         if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal v))
         {
             return false;
@@ -62,6 +84,8 @@ public static class TimeParser
         unixMs = (long)ms;
         return true;
     }
+
+    private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
 
     private static bool TryParseIso(ReadOnlySpan<char> s, out long unixMs)
     {
