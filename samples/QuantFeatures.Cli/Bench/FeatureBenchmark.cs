@@ -4,7 +4,7 @@ namespace QuantFeatures.Cli.Bench;
 
 /// <summary>
 /// In-process timing of <see cref="FeatureEngineer"/>: each feature computed alone, then a set together.
-/// One warm-up call (JIT, pools), then the best of <c>runs</c> calls; allocation is measured with
+/// One warm-up call (JIT, pools), then the best of <c>runs</c> calls, each after a full collection; allocation is measured with
 /// <see cref="GC.GetAllocatedBytesForCurrentThread"/> around one call.
 /// </summary>
 public sealed class FeatureBenchmark
@@ -38,6 +38,10 @@ public sealed class FeatureBenchmark
         long allocated = 0;
         for (int r = 0; r < _runs; r++)
         {
+            // Start every timed call from a collected heap, so that a collection caused by the previous call's
+            // garbage (large output arrays) is not charged to this one.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             long before = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
             var matrix = _engine.Compute(_frame, plan);
