@@ -41,12 +41,24 @@ public class DocsTests
         foreach (var f in FeatureCatalog.Default.Features)
         {
             var page = pages[f.Family.Id() + ".md"];
-            var row = page.Split('\n').Single(l => l.StartsWith($"| `{f.Name}` | {f.Description.Replace("|", "\\|", StringComparison.Ordinal)}", StringComparison.Ordinal));
-            Assert.Contains(f.Formula.Replace("|", "\\|", StringComparison.Ordinal), row);
+            var row = page.Split('\n').Single(l => l.StartsWith($"| `{f.Name}` | {FeatureDocs.Cell(f.Description)} |", StringComparison.Ordinal));
+            Assert.Contains(FeatureDocs.Code(f.Formula), row);
+            Assert.Contains(FeatureDocs.Cell(f.NanRule), row);
             Assert.Equal(8, row.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
             Assert.Contains($"`{f.Name}`", pages["README.md"]);
         }
     }
+
+    [Theory]
+    [InlineData("|C_t − C_(t-10)|", "\\|C_t − C_(t-10)\\|")]
+    [InlineData("H < max(O, C) or L > min(O, C)", "H &lt; max(O, C) or L &gt; min(O, C)")]
+    [InlineData("two\nlines", "two lines")]
+    public void Table_cells_escape_pipes_brackets_and_line_breaks(string text, string expected) => Assert.Equal(expected, FeatureDocs.Cell(text));
+
+    [Theory]
+    [InlineData("|x| < 1", "`\\|x\\| < 1`")]
+    [InlineData("a `b`", "`` a `b` ``")]
+    public void Formulas_are_code_spans_with_escaped_pipes(string text, string expected) => Assert.Equal(expected, FeatureDocs.Code(text));
 
     [Fact]
     public void Docs_refuse_a_file_as_the_output_directory()

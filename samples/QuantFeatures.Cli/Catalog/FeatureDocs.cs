@@ -130,12 +130,12 @@ public static class FeatureDocs
         sb.Append("<!-- Generated from FeatureCatalog.Default by `").Append(RegenerateCommand).Append("`. Do not edit by hand. -->\n\n");
 
     /// <summary>Escapes text for a Markdown table cell: pipes, HTML brackets and line breaks.</summary>
-    private static string Cell(string text) =>
+    public static string Cell(string text) =>
         text.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal)
             .Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>A code span for a table cell (pipes escaped as GitHub tables require even inside code).</summary>
-    private static string Code(string text)
+    public static string Code(string text)
     {
         string body = text.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
         return body.Contains('`', StringComparison.Ordinal) ? "`` " + body + " ``" : "`" + body + "`";
