@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using QuantFeatures.Cli.CommandLine;
+using QuantFeatures.Cli.Csv;
+
+namespace QuantFeatures.Cli.Commands;
+
+/// <summary><c>compute</c>: reads bars from a CSV, computes features, writes them as CSV.</summary>
+public sealed class ComputeCommand : ICommand
+{
+    /// <summary>Name of the embedded default input (the BTCUSDT 1h sample).</summary>
+    public const string EmbeddedSampleName = "BTCUSDT-1h.csv";
+
+    /// <inheritdoc/>
+    public string Name => "compute";
+
+    /// <inheritdoc/>
+    public string Summary => "Compute features from a bar CSV (or the embedded BTCUSDT 1h sample) into a CSV.";
+
+    /// <inheritdoc/>
+    public string Usage => "compute [--input FILE] --out FILE.csv [--timeframe TF] [--features a,b,… | --family F] [--symbol S]";
+
+    /// <inheritdoc/>
+    public string Details => """
+        Input: .csv or .csv.gz (UTF-8, BOM allowed), either
+          (a) a header with a time column (time, open_time, timestamp or date), open, high, low, close, and optionally volume
+              and any other input column by name (quote_volume, trades, taker_buy_volume, open_interest, funding_rate …);
+              unknown columns are ignored; or
+          (b) Binance's 12-column kline layout, with or without its header.
+        Times: ISO-8601 (2025-03-06T11:00:00Z, 2017-01-03, 2020-12-15 09:30; no zone = UTC) or epoch s/ms/µs (by magnitude).
+        Missing values: empty cell or NaN. Rows must be sorted by time, without duplicates.
+        Without --input the embedded sample samples/data/binance-um-2025/1h/BTCUSDT-1h.csv is used.
+        Without --features/--family every feature the data allows is computed (features needing absent inputs are skipped).
+
+        Output: time (bar OPEN time, yyyy-MM-ddTHH:mm:ssZ UTC), then the features in catalogue order; NaN = empty cell;
+        numbers in invariant culture, shortest round-trip form. A .gz output path is gzip-compressed; --out - writes to stdout.
+
+        Examples:
+          quantfeatures compute --out features.csv
+          quantfeatures compute --input BTCUSDT-1m.csv.gz --out f.csv --family price
+          quantfeatures compute --input quotes.csv --timeframe 1d --periods-per-year 252 --out f.csv --features rsi_14,atr_14
+        """;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("input", "FILE", "Bar CSV (.csv or .csv.gz). Default: the embedded BTCUSDT 1h sample.", 'i'),
+        new("out", "FILE.csv", "Output CSV (.csv or .csv.gz), or - for stdout. Required.", 'o'),
+        new("timeframe", "TF", "Bar length (1m, 15m, 1h, 4h, 1d …). Default: inferred from the smallest time step.", 't'),
+        new("features", "a,b,…", "Comma-separated feature names (see `quantfeatures features`).", 'f'),
+        new("family", "F", "Every available feature of a family (or comma-separated families): " + string.Join(", ", Enum.GetValues<FeatureFamily>().Select(f => f.Id())) + "."),
+        new("symbol", "S", "Instrument name (default: the input file name up to its first '-')."),
+        new("periods-per-year", "P", "Periods per year for annualized features (default 365·86400 s / Δ; e.g. 252 for daily equity bars)."),
+    ];
+
+    /// <inheritdoc/>
+    public int Execute(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        string output = args.Require("out");
+        var names = args.GetList("features");
+        var families = args.GetList("family");
+        if (names is not null && families is not null)
+        {
+            throw new UsageException("Use either --features or --family, not both.");
+        }
+
+        Timeframe? timeframe = args.Get("timeframe") is { } tfText ? Timeframe.Parse(tfText) : null;
+        var options = FeatureEngineerOptions.Default;
+        if (args.Get("periods-per-year") is { } pText)
+        {
+            if (!double.TryParse(pText, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !double.IsFinite(p) || p <= 0)
+            {
+                throw new UsageException($"Option --periods-per-year must be a positive number, not '{pText}'.");
+            }
+
+            options = options with { PeriodsPerYear = p };
+        }
+
+        var familySet = families?.Select(FeatureFamilies.Parse).ToHashSet();
+        var total = Stopwatch.StartNew();
+        var (frame, source) = ReadInput(args.Get("input"), timeframe, args.Get("symbol"));
+        var readTime = total.Elapsed;
+
+        var engine = new FeatureEngineer(FeatureCatalog.Default, options);
+        var plan = Plan(engine, frame, names, familySet, out string skipped);
+        var computeStart = total.Elapsed;
+        var matrix = engine.Compute(frame, plan);
+        var computeTime = total.Elapsed - computeStart;
+
+        var writeStart = total.Elapsed;
+        bool toStdout = output == "-";
+        if (toStdout)
+        {
+            FeatureCsvWriter.Write(matrix, stdout);
+        }
+        else
+        {
+            FeatureCsvWriter.WriteFile(matrix, output);
+        }
+
+        var writeTime = total.Elapsed - writeStart;
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"compute: {matrix.RowCount} rows × {matrix.ColumnCount} features ({frame.Symbol}{(frame.Symbol.Length > 0 ? " " : "")}{frame.Timeframe}, {source}) → {(toStdout ? "stdout" : output)} in {Ms(total.Elapsed)} (read {Ms(readTime)}, features {Ms(computeTime)}, write {Ms(writeTime)}){skipped}");
+        (toStdout ? stderr : stdout).WriteLine(summary);
+        return 0;
+    }
+
+    /// <summary>Opens the input file, or the embedded sample when <paramref name="input"/> is null.</summary>
+    public static (MarketFrame Frame, string Source) ReadInput(string? input, Timeframe? timeframe, string? symbol)
+    {
+        if (input is not null)
+        {
+            return (BarCsvReader.ReadFile(input, timeframe, symbol), input);
+        }
+
+        using var stream = typeof(ComputeCommand).Assembly.GetManifestResourceStream("QuantFeatures.Cli." + EmbeddedSampleName)
+            ?? throw new InvalidOperationException($"The embedded sample {EmbeddedSampleName} is missing from the assembly.");
+        return (BarCsvReader.Read(stream, EmbeddedSampleName, timeframe, symbol ?? "BTCUSDT"), "embedded sample " + EmbeddedSampleName);
+    }
+
+    /// <summary>The feature names to compute, in catalogue order, and a note about catalogue features left out.</summary>
+    /// <exception cref="ArgumentException">An unknown or unavailable feature, or nothing to compute.</exception>
+    public static IReadOnlyList<string> Plan(FeatureEngineer engine, MarketFrame frame, IReadOnlyList<string>? names, IReadOnlySet<FeatureFamily>? families, out string skippedNote)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(frame);
+        skippedNote = "";
+        if (names is not null)
+        {
+            return engine.Resolve(frame, names).Select(d => d.Name).ToArray();
+        }
+
+        var scope = engine.Catalog.Features.Where(f => families is null || families.Contains(f.Family)).ToArray();
+        var available = engine.Catalog.AvailableFor(frame).Where(f => families is null || families.Contains(f.Family)).Select(f => f.Name).ToArray();
+        var left = scope.Where(f => !available.Contains(f.Name, StringComparer.Ordinal)).ToArray();
+        if (left.Length > 0)
+        {
+            var missing = left.SelectMany(f => f.MissingInputs(frame)).Distinct().Select(c => c.Name()).ToArray();
+            int byTimeframe = left.Count(f => f.MissingInputs(frame).Count == 0);
+            var reasons = new List<string>();
+            if (missing.Length > 0)
+            {
+                reasons.Add("inputs not in the data: " + string.Join(", ", missing));
+            }
+
+            if (byTimeframe > 0)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{byTimeframe} horizon feature(s) not offered at {frame.Timeframe}"));
+            }
+
+            skippedNote = string.Create(CultureInfo.InvariantCulture, $"; skipped {left.Length} feature(s): {string.Join("; ", reasons)}");
+        }
+
+        if (scope.Length == 0)
+        {
+            throw new ArgumentException($"The catalogue (version {FeatureCatalog.CatalogVersion}) has no feature in family {string.Join(", ", families!.Select(f => f.Id()))}.");
+        }
+
+        if (available.Length == 0)
+        {
+            string what = families is null ? "No feature" : $"No feature of family {string.Join(", ", families.Select(f => f.Id()))}";
+            throw new ArgumentException($"{what} can be computed on this data{skippedNote.TrimStart(';')}.");
+        }
+
+        return available;
+    }
+
+    private static string Ms(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0} ms");
+}
