@@ -71,8 +71,8 @@ public static partial class Indicators
                             break;
                         }
 
-                        double p = diff > 0 ? mf : 0.0;
-                        double q = diff < 0 ? mf : 0.0;
+                        double p = MfiState.Positive(diff, mf);
+                        double q = MfiState.Negative(diff, mf);
                         pos -= Unsafe.Add(ref pr, k);
                         neg -= Unsafe.Add(ref nr, k);
                         pos += p;
@@ -153,6 +153,14 @@ public struct MfiState
 
     internal readonly int Index => _index;
 
+    /// <summary>The positive flow: <c>mf</c> when TP rose, else 0 (as <c>mf · 1</c> or <c>mf · 0</c>, exact and branch-free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Positive(double diff, double moneyFlow) => moneyFlow * (diff > 0 ? 1 : 0);
+
+    /// <summary>The negative flow: <c>mf</c> when TP fell, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Negative(double diff, double moneyFlow) => moneyFlow * (diff < 0 ? 1 : 0);
+
     /// <summary>TA-Lib's output: <c>100 · pos / (pos + neg)</c>, and 0 when <c>pos + neg &lt; 1</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Index100(double positive, double negative)
@@ -208,8 +216,8 @@ public struct MfiState
         }
         else
         {
-            double p = diff > 0 ? mf : 0.0;
-            double q = diff < 0 ? mf : 0.0;
+            double p = Positive(diff, mf);
+            double q = Negative(diff, mf);
             _posSum += p;
             _negSum += q;
             _pos[_index] = p;

@@ -78,10 +78,17 @@ public struct ObvState
 
     internal readonly double PreviousClose => _previousClose;
 
-    /// <summary>TA-Lib's step: <c>obv + V</c> when the close rose, <c>obv − V</c> when it fell, else <c>obv</c>.</summary>
+    /// <summary>
+    /// TA-Lib's step: <c>obv + V</c> when the close rose, <c>obv − V</c> when it fell, else <c>obv</c>. Evaluated without
+    /// branches as <c>obv + sign · V</c> with sign ∈ {−1, 0, +1}: ±1 · V is exact and adding 0 leaves obv unchanged, so
+    /// the result is TA-Lib's bit for bit, without the mispredicted branches of a random up/down sequence.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double Step(double obv, double close, double previousClose, double volume) =>
-        close > previousClose ? obv + volume : close < previousClose ? obv - volume : obv;
+    internal static double Step(double obv, double close, double previousClose, double volume)
+    {
+        int sign = (close > previousClose ? 1 : 0) - (close < previousClose ? 1 : 0);
+        return obv + (sign * volume);
+    }
 
     internal void Continue(double obv, double previousClose)
     {

@@ -75,7 +75,8 @@ public static partial class Indicators
     /// S over the last <paramref name="period"/> bars. Evaluated as α = (√2 − 1)√β / (3 − 2√2) − |ln(max H / min L)| / √(3 − 2√2)
     /// and S = 2(1 − e^(−α)) / (1 + e^(−α)) (the same quantities, with one square root and no overflow).</para>
     /// <para>Lookback <c>period</c>. NaN rule: S_t is NaN when H or L at t or t − 1 is NaN or the logs are undefined
-    /// (non-positive prices); the mean is NaN while the window holds a NaN estimate. Mean as <see cref="Sma"/>.
+    /// (non-positive prices); the mean is NaN while the window holds a NaN estimate. Mean as <see cref="Sma"/>, exactly 0
+    /// when every estimate of the window is 0 and never negative.
     /// Bit-identical to looping <see cref="CorwinSchultzState.Update"/>.</para>
     /// </remarks>
     public static void CorwinSchultz(ReadOnlySpan<double> high, ReadOnlySpan<double> low, int period, Span<double> destination)
@@ -99,6 +100,7 @@ public static partial class Indicators
             }
 
             Sma(estimates.AsSpan(0, n), period, destination);
+            NonNegativeMean(estimates.AsSpan(0, n), period, destination);
         }
         finally
         {
@@ -123,7 +125,8 @@ public static partial class Indicators
     /// <param name="destination">Output, at least as long as the inputs.</param>
     /// <remarks>Lookback <c>period</c>. A term is NaN when a close is NaN or non-positive, when DV is NaN, or when DV = 0
     /// (division by zero); the mean is NaN while the window holds a NaN term. No scaling is applied (values are tiny
-    /// for liquid markets). Mean as <see cref="Sma"/>. Bit-identical to looping <see cref="AmihudState.Update"/>.</remarks>
+    /// for liquid markets). Mean as <see cref="Sma"/>, exactly 0 when every term of the window is 0 (a flat price) and never
+    /// negative. Bit-identical to looping <see cref="AmihudState.Update"/>.</remarks>
     public static void Amihud(ReadOnlySpan<double> close, ReadOnlySpan<double> dollarVolume, int period, Span<double> destination)
     {
         Guard.Period(period);
@@ -142,6 +145,7 @@ public static partial class Indicators
             }
 
             Sma(terms.AsSpan(0, n), period, destination);
+            NonNegativeMean(terms.AsSpan(0, n), period, destination);
         }
         finally
         {
@@ -198,6 +202,8 @@ public struct CorwinSchultzState
     private static readonly double InverseSqrtK = 1.0 / Math.Sqrt(3.0 - (2.0 * Math.Sqrt(2.0)));
 
     private SmaState _mean;
+    private readonly int _period;
+    private int _zeros;
     private double _previousHigh;
     private double _previousLow;
     private double _previousLogRange;
@@ -206,6 +212,8 @@ public struct CorwinSchultzState
     public CorwinSchultzState(int period = 20)
     {
         _mean = new SmaState(period);
+        _period = period;
+        _zeros = 0;
         _previousHigh = double.NaN;
         _previousLow = double.NaN;
         _previousLogRange = double.NaN;
@@ -219,7 +227,10 @@ public struct CorwinSchultzState
     public static double TwoBarSpread(double high, double low, double previousHigh, double previousLow, double logRange, double previousLogRange)
     {
         double beta = (logRange * logRange) + (previousLogRange * previousLogRange);
-        double gamma = Math.Log(Math.Max(high, previousHigh) / Math.Min(low, previousLow));
+        // ln(max H / min L): when one bar's range contains the other's, that bar's log range is exactly this log.
+        double gamma = high >= previousHigh && low <= previousLow ? logRange
+            : previousHigh >= high && previousLow <= low ? previousLogRange
+            : Math.Log(Math.Max(high, previousHigh) / Math.Min(low, previousLow));
         double alpha = (SqrtTwoMinusOneOverK * Math.Sqrt(beta)) - (Math.Abs(gamma) * InverseSqrtK);
         if (!double.IsFinite(alpha))
         {
@@ -243,7 +254,8 @@ public struct CorwinSchultzState
         _previousHigh = high;
         _previousLow = low;
         _previousLogRange = logRange;
-        return _mean.Update(s);
+        _zeros = s == 0 ? _zeros + 1 : 0;
+        return Indicators.NonNegativeMean(_mean.Update(s), _zeros, _period);
     }
 }
 
@@ -252,12 +264,16 @@ public struct CorwinSchultzState
 public struct AmihudState
 {
     private SmaState _mean;
+    private readonly int _period;
+    private int _zeros;
     private double _previousClose;
 
     /// <summary>Creates the state averaging <paramref name="period"/> terms.</summary>
     public AmihudState(int period = 20)
     {
         _mean = new SmaState(period);
+        _period = period;
+        _zeros = 0;
         _previousClose = double.NaN;
     }
 
@@ -271,6 +287,7 @@ public struct AmihudState
     {
         double term = Term(close, _previousClose, dollarVolume);
         _previousClose = close;
-        return _mean.Update(term);
+        _zeros = term == 0 ? _zeros + 1 : 0;
+        return Indicators.NonNegativeMean(_mean.Update(term), _zeros, _period);
     }
 }

@@ -214,7 +214,8 @@ public static partial class Indicators
     /// <param name="period">Window length in bars (≥ 1).</param>
     /// <param name="destination">Output, at least as long as the inputs.</param>
     /// <remarks>Lookback <c>period − 1</c>. A bar's term is NaN when an input is NaN or V = 0 (division by zero); the mean is
-    /// NaN while the window holds a NaN term. Mean as <see cref="Sma"/>. Bit-identical to looping <see cref="VpinState.Update"/>.</remarks>
+    /// NaN while the window holds a NaN term. Mean as <see cref="Sma"/>, exactly 0 when every term of the window is 0 and
+    /// never negative. Bit-identical to looping <see cref="VpinState.Update"/>.</remarks>
     public static void Vpin(ReadOnlySpan<double> takerBuyVolume, ReadOnlySpan<double> volume, int period, Span<double> destination)
     {
         Guard.Period(period);
@@ -229,12 +230,31 @@ public static partial class Indicators
             }
 
             Sma(terms.AsSpan(0, n), period, destination);
+            NonNegativeMean(terms.AsSpan(0, n), period, destination);
         }
         finally
         {
             Scratch.Return(terms);
         }
     }
+
+    /// <summary>
+    /// Fixes a rolling mean of non-negative terms in place: exactly 0 when the window's terms are all 0, and never
+    /// below 0 (the running sum can leave a rounding residue of either sign once large terms have left the window).
+    /// </summary>
+    internal static void NonNegativeMean(ReadOnlySpan<double> terms, int period, Span<double> mean)
+    {
+        int zeros = 0;
+        for (int i = 0; i < terms.Length; i++)
+        {
+            zeros = terms[i] == 0 ? zeros + 1 : 0;
+            mean[i] = NonNegativeMean(mean[i], zeros, period);
+        }
+    }
+
+    /// <summary>The fix of one mean, given the number of consecutive zero terms ending at the bar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double NonNegativeMean(double mean, int zeroRun, int period) => zeroRun >= period || mean < 0 ? 0.0 : mean;
 
     private static void CheckPair(ReadOnlySpan<double> first, ReadOnlySpan<double> second, Span<double> destination)
     {
@@ -374,10 +394,22 @@ public struct TakerImbalanceState
 public struct VpinState
 {
     private SmaState _mean;
+    private readonly int _period;
+    private int _zeros;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
-    public VpinState(int period = 50) => _mean = new SmaState(period);
+    public VpinState(int period = 50)
+    {
+        _mean = new SmaState(period);
+        _period = period;
+        _zeros = 0;
+    }
 
     /// <summary>Adds the next bar and returns the mean imbalance over the window.</summary>
-    public double Update(double takerBuyVolume, double volume) => _mean.Update(OrderFlow.Imbalance(takerBuyVolume, volume));
+    public double Update(double takerBuyVolume, double volume)
+    {
+        double term = OrderFlow.Imbalance(takerBuyVolume, volume);
+        _zeros = term == 0 ? _zeros + 1 : 0;
+        return Indicators.NonNegativeMean(_mean.Update(term), _zeros, _period);
+    }
 }
