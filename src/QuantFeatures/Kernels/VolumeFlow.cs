@@ -14,9 +14,21 @@ public static partial class Indicators
     /// <param name="period">Window length in bars (≥ 1); the window includes the current bar.</param>
     /// <param name="destination">Output, at least as long as the input.</param>
     /// <remarks>Lookback <c>period − 1</c>. NaN while the window holds a NaN and when the mean is 0 (division by zero).
-    /// Mean as <see cref="Sma"/>. Bit-identical to looping <see cref="RelativeToMeanState.Update"/>.</remarks>
+    /// Mean as <see cref="Sma"/>; with <c>period</c> 1 the result is exactly 1 (x / x). Bit-identical to looping <see cref="RelativeToMeanState.Update"/>.</remarks>
     public static void RelativeToMean(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
+        if (period == 1)
+        {
+            // A one-bar mean is the value itself (the running sum of Sma could differ from it by an ulp).
+            CheckDestination(source.Length, destination);
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = Ratio.Divide(source[i], source[i]);
+            }
+
+            return;
+        }
+
         Sma(source, period, destination);
         for (int i = 0; i < source.Length; i++)
         {
@@ -292,12 +304,17 @@ public static class OrderFlow
 public struct RelativeToMeanState
 {
     private SmaState _mean;
+    private readonly bool _single;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
-    public RelativeToMeanState(int period) => _mean = new SmaState(period);
+    public RelativeToMeanState(int period)
+    {
+        _mean = new SmaState(period);
+        _single = period == 1;
+    }
 
     /// <summary>Adds the next value and returns it divided by the window's mean.</summary>
-    public double Update(double value) => Ratio.Divide(value, _mean.Update(value));
+    public double Update(double value) => Ratio.Divide(value, _single ? value : _mean.Update(value));
 }
 
 /// <summary>Incremental state of <see cref="Indicators.ForceIndex"/>.</summary>
