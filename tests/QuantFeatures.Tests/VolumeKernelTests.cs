@@ -648,6 +648,12 @@ public class VolumeKernelTests
         var d = new double[5];
         Indicators.VwapSession(time, p, p, p, v, d);
         Approx.Identical([10, 17.5, double.NaN, 40, double.NaN], d);
+        // Before 1970 (negative times) and across the epoch: 1969-12-31 22:00 and 23:00 form one session, 00:00 the next.
+        Indicators.VwapSession([-2 * hour, -hour, 0], [10, 20, 30], [10, 20, 30], [10, 20, 30], [1, 1, 1], d.AsSpan(0, 3));
+        Approx.Identical([10, 15, 30], d.AsSpan(0, 3));
+        // Extreme times never hang or throw.
+        Indicators.VwapSession([long.MaxValue - 1, long.MaxValue], [1, 2], [1, 2], [1, 2], [1, 1], d.AsSpan(0, 2));
+        Approx.Identical([1, 1.5], d.AsSpan(0, 2));
     }
 
     [Fact]

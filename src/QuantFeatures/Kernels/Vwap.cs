@@ -77,9 +77,35 @@ public static partial class Indicators
         ref double c = ref MemoryMarshal.GetReference(close);
         ref double v = ref MemoryMarshal.GetReference(volume);
         ref double d = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < high.Length; i++)
+        int n = high.Length;
+        int i = 0;
+        while (i < n)
         {
-            Unsafe.Add(ref d, i) = state.Update(Unsafe.Add(ref t, i), Unsafe.Add(ref h, i), Unsafe.Add(ref l, i), Unsafe.Add(ref c, i), Unsafe.Add(ref v, i));
+            // Within a session, on locals: exactly VwapSessionState.Update.
+            state.Begin(Unsafe.Add(ref t, i));
+            long start = state.SessionStart;
+            double pv = state.PriceVolume, vol = state.Volume;
+            for (; i < n; i++)
+            {
+                long openTime = Unsafe.Add(ref t, i);
+                if (!VwapSessionState.InSession(openTime, start))
+                {
+                    break;
+                }
+
+                double x = VwapState.TypicalPrice(Unsafe.Add(ref h, i), Unsafe.Add(ref l, i), Unsafe.Add(ref c, i)) * Unsafe.Add(ref v, i);
+                if (double.IsNaN(x))
+                {
+                    Unsafe.Add(ref d, i) = double.NaN;
+                    continue;
+                }
+
+                pv += x;
+                vol += Unsafe.Add(ref v, i);
+                Unsafe.Add(ref d, i) = VwapSessionState.Quotient(pv, vol);
+            }
+
+            state.Continue(pv, vol);
         }
     }
 }
@@ -107,19 +133,43 @@ public struct VwapSessionState
 {
     private const long DayMs = 86_400_000;
     private long _sessionStart;
-    private long _sessionEnd;
+    private bool _started;
     private double _priceVolume;
     private double _volume;
 
-    /// <summary>Adds the next bar (its open time in Unix ms UTC) and returns the session VWAP (NaN for a NaN bar or while the session's volume is 0).</summary>
+    internal readonly long SessionStart => _sessionStart;
+
+    internal readonly double PriceVolume => _priceVolume;
+
+    internal readonly double Volume => _volume;
+
+    /// <summary>Σ(TP·V) / ΣV; NaN while the session's volume is 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Update(long openTime, double high, double low, double close, double volume)
+    internal static double Quotient(double priceVolume, double volume) => volume != 0 ? Ratio.Divide(priceVolume, volume) : double.NaN;
+
+    /// <summary>Whether <paramref name="openTime"/> falls in the UTC day starting at <paramref name="sessionStart"/> (overflow-safe).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool InSession(long openTime, long sessionStart) => (ulong)(openTime - sessionStart) < DayMs;
+
+    /// <summary>Moves to the session of <paramref name="openTime"/> when it is not the current one.</summary>
+    internal void Begin(long openTime)
     {
-        if (openTime >= _sessionEnd || openTime < _sessionStart)
+        if (!_started || !InSession(openTime, _sessionStart))
         {
             StartSession(openTime);
         }
+    }
 
+    internal void Continue(double priceVolume, double volume)
+    {
+        _priceVolume = priceVolume;
+        _volume = volume;
+    }
+
+    /// <summary>Adds the next bar (its open time in Unix ms UTC) and returns the session VWAP (NaN for a NaN bar or while the session's volume is 0).</summary>
+    public double Update(long openTime, double high, double low, double close, double volume)
+    {
+        Begin(openTime);
         double pv = VwapState.TypicalPrice(high, low, close) * volume;
         if (double.IsNaN(pv))
         {
@@ -128,14 +178,14 @@ public struct VwapSessionState
 
         _priceVolume += pv;
         _volume += volume;
-        return _volume != 0 ? Ratio.Divide(_priceVolume, _volume) : double.NaN;
+        return Quotient(_priceVolume, _volume);
     }
 
     private void StartSession(long openTime)
     {
         long day = openTime >= 0 ? openTime / DayMs : ((openTime + 1) / DayMs) - 1;
         _sessionStart = day * DayMs;
-        _sessionEnd = _sessionStart + DayMs;
+        _started = true;
         _priceVolume = 0;
         _volume = 0;
     }
