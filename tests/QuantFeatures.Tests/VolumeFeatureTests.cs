@@ -195,6 +195,10 @@ public class VolumeFeatureTests
         var n = withQuote.Length;
         var expected = new double[n];
         Indicators.Amihud(withQuote.Close, withQuote[MarketColumn.QuoteVolume], 20, expected);
+        // The feature reads the log_return_1 column: the same values as the kernel's own log returns.
+        var fromReturns = new double[n];
+        Indicators.AmihudFromReturns(new FeatureEngineer().Compute(withQuote, "log_return_1")["log_return_1"], withQuote[MarketColumn.QuoteVolume], 20, fromReturns);
+        Approx.Identical(expected, fromReturns, "from log_return_1");
         Approx.Identical(expected, new FeatureEngineer().Compute(withQuote, "amihud_20")["amihud_20"], "with quote_volume");
 
         var b = new MarketFrameBuilder(withQuote.Timeframe).WithTime(withQuote.Time);

@@ -111,9 +111,11 @@ internal static class VolumeCatalog
             "A term is NaN when a close is NaN or non-positive, or DV is NaN or 0; NaN while the window holds a NaN term.",
             (ctx, d) =>
             {
+                // The log returns are the log_return_1 feature (computed once per run when both are requested).
+                var returns = ctx.Feature("log_return_1");
                 if (ctx.Frame.Has(QuoteVolume))
                 {
-                    Indicators.Amihud(ctx.Close, ctx.Input(QuoteVolume), 20, d);
+                    Indicators.AmihudFromReturns(returns, ctx.Input(QuoteVolume), 20, d);
                     return;
                 }
 
@@ -125,7 +127,7 @@ internal static class VolumeCatalog
                     dollarVolume[i] = close[i] * volume[i];
                 }
 
-                Indicators.Amihud(close, dollarVolume, 20, d);
+                Indicators.AmihudFromReturns(returns, dollarVolume, 20, d);
             },
             [FeatureParameter.Period(20)]);
         b.Add("roll_spread_20", FeatureFamily.Volume, [Close], 21,

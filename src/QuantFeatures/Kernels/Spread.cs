@@ -133,15 +133,46 @@ public static partial class Indicators
         Guard.SameLength(close.Length, dollarVolume.Length, nameof(dollarVolume));
         CheckDestination(close.Length, destination);
         int n = close.Length;
-        var terms = Scratch.Rent(n);
+        var returns = Scratch.Rent(n);
         try
         {
             double previous = double.NaN;
             for (int t = 0; t < n; t++)
             {
                 double c = close[t];
-                terms[t] = AmihudState.Term(c, previous, dollarVolume[t]);
+                returns[t] = Ratio.Log(c, previous);
                 previous = c;
+            }
+
+            AmihudFromReturns(returns.AsSpan(0, n), dollarVolume, period, destination);
+        }
+        finally
+        {
+            Scratch.Return(returns);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Amihud"/> from log returns already computed (<c>r_t = ln(C_t / C_(t−1))</c>, NaN at t = 0, e.g. the
+    /// <c>log_return_1</c> feature): the mean of <c>|r_t| / DV_t</c> over <paramref name="period"/> bars.
+    /// </summary>
+    /// <param name="logReturns">One-bar log returns (NaN where undefined).</param>
+    /// <param name="dollarVolume">Traded value per bar.</param>
+    /// <param name="period">Number of terms averaged (≥ 1).</param>
+    /// <param name="destination">Output, at least as long as the inputs.</param>
+    /// <remarks>Lookback <c>period</c> when <paramref name="logReturns"/> starts with one NaN; NaN rule as <see cref="Amihud"/>.</remarks>
+    public static void AmihudFromReturns(ReadOnlySpan<double> logReturns, ReadOnlySpan<double> dollarVolume, int period, Span<double> destination)
+    {
+        Guard.Period(period);
+        Guard.SameLength(logReturns.Length, dollarVolume.Length, nameof(dollarVolume));
+        CheckDestination(logReturns.Length, destination);
+        int n = logReturns.Length;
+        var terms = Scratch.Rent(n);
+        try
+        {
+            for (int t = 0; t < n; t++)
+            {
+                terms[t] = AmihudState.Term(logReturns[t], dollarVolume[t]);
             }
 
             Sma(terms.AsSpan(0, n), period, destination);
@@ -277,15 +308,14 @@ public struct AmihudState
         _previousClose = double.NaN;
     }
 
-    /// <summary>One term <c>|ln(C / C_prev)| / DV</c>; NaN when undefined or DV = 0.</summary>
+    /// <summary>One term <c>|r| / DV</c> from the log return <c>r = ln(C / C_prev)</c>; NaN when undefined or DV = 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Term(double close, double previousClose, double dollarVolume) =>
-        Ratio.Divide(Math.Abs(Ratio.Log(close, previousClose)), dollarVolume);
+    public static double Term(double logReturn, double dollarVolume) => Ratio.Divide(Math.Abs(logReturn), dollarVolume);
 
     /// <summary>Adds the next bar (close and traded value) and returns the mean term over the window.</summary>
     public double Update(double close, double dollarVolume)
     {
-        double term = Term(close, _previousClose, dollarVolume);
+        double term = Term(Ratio.Log(close, _previousClose), dollarVolume);
         _previousClose = close;
         _zeros = term == 0 ? _zeros + 1 : 0;
         return Indicators.NonNegativeMean(_mean.Update(term), _zeros, _period);
