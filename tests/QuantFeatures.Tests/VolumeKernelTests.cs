@@ -637,6 +637,21 @@ public class VolumeKernelTests
     }
 
     [Fact]
+    public void Mfi_after_a_gap_equals_a_fresh_start()
+    {
+        var f = TestData.Synthetic(1200, 21);
+        var c = f.Close.ToArray();
+        c[100] = double.NaN;
+        var got = new double[c.Length];
+        Indicators.Mfi(f.High, f.Low, c, f.Volume, 14, got);
+        var fresh = new double[c.Length - 101];
+        Indicators.Mfi(f.High[101..], f.Low[101..], c.AsSpan(101), f.Volume[101..], 14, fresh);
+        // Flows 100 and 101 need TP_100: NaN through t = 114, then the window sums are rebuilt from the window.
+        Assert.All(got.AsSpan(100, 15).ToArray(), v => Assert.True(double.IsNaN(v)));
+        Approx.Identical(fresh.AsSpan(14, 1024 - 115).ToArray(), got.AsSpan(115, 1024 - 115).ToArray(), "mfi after gap");
+    }
+
+    [Fact]
     public void Vwap_session_by_hand_restarts_at_midnight()
     {
         long midnight = new DateTimeOffset(2025, 3, 2, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -64,7 +64,7 @@ internal static class VolumeCatalog
             (ctx, d) => Indicators.Ad(ctx.Input(High), ctx.Input(Low), ctx.Close, ctx.Input(Volume), d), taLib: "AD");
         b.Add("adosc", FeatureFamily.Volume, [High, Low, Close, Volume], 9, "Chaikin A/D oscillator (TA-Lib ADOSC(3, 10)) of the ad line.",
             "EMA_3(ad) - EMA_10(ad), both EMAs seeded with the first ad value, k = 2 / (N + 1)",
-            "NaN for a NaN bar; both EMAs then restart their seeding with the next valid ad value (NaN for the 9 bars after the seed).",
+            "NaN for a NaN bar; both EMAs then restart their seeding with the next valid ad value: NaN until they have seen 10 valid ad values.",
             (ctx, d) => Indicators.AdoscFromAd(ctx.Feature("ad"), 3, 10, d),
             [FeatureParameter.Period(3, "fast_period", 2), FeatureParameter.Period(10, "slow_period", 2)], taLib: "ADOSC(3, 10)");
         b.Add("cmf_20", FeatureFamily.Volume, [High, Low, Close, Volume], 19, "Chaikin money flow over 20 bars.",

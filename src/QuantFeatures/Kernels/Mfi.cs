@@ -31,7 +31,8 @@ public static partial class Indicators
     /// 1,024 bars so that they never drift on long series; values agree with TA-Lib to ~1e-13 relative.</para>
     /// <para>NaN rule: the flow of bar t is missing when TP_t, TP_(t−1) or V_t is NaN; the output is NaN while the window
     /// holds a missing flow (so a NaN bar affects the outputs t … t + period), and once the last missing flow leaves,
-    /// the sums are recomputed from the window, which gives exactly TA-Lib's value on the data after the gap.
+    /// the sums are recomputed from the window in TA-Lib's order, so the recovered values are those of a fresh start on
+    /// the data after the gap (bit for bit up to the next periodic recomputation).
     /// Bit-identical to looping <see cref="MfiState.Update"/>.</para>
     /// </remarks>
     public static void Mfi(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume,
