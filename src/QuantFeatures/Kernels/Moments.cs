@@ -31,7 +31,7 @@ public static partial class Indicators
     /// </remarks>
     public static void RollingMoments(ReadOnlySpan<double> source, int period, int ddof, Span<double> mean, Span<double> variance)
     {
-        CheckDdof(period, ddof);
+        CheckMomentsDdof(period, ddof);
         CheckDestination(source.Length, mean);
         CheckDestination(source.Length, variance);
         var sink = new MeanVarianceSink(mean, variance);
@@ -42,7 +42,7 @@ public static partial class Indicators
     /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN. Numerics as <see cref="RollingMoments"/>.</remarks>
     public static void RollingStdDev(ReadOnlySpan<double> source, int period, int ddof, Span<double> destination)
     {
-        CheckDdof(period, ddof);
+        CheckMomentsDdof(period, ddof);
         CheckDestination(source.Length, destination);
         var sink = new StdDevSink(destination);
         MomentsLoop(source, period, ddof, ref sink);
@@ -54,13 +54,13 @@ public static partial class Indicators
     /// deviations are a billionth of the price level.</remarks>
     public static void RollingZScore(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
-        CheckDdof(period, 1);
+        CheckMomentsDdof(period, 1);
         CheckDestination(source.Length, destination);
         var sink = new ZScoreSink(destination);
         MomentsLoop(source, period, 1, ref sink);
     }
 
-    private static void CheckDdof(int period, int ddof)
+    private static void CheckMomentsDdof(int period, int ddof)
     {
         Guard.Period(period);
         if (ddof < 0 || ddof >= period)
@@ -289,14 +289,8 @@ internal struct MomentsWindow
         else
         {
             Run = incoming == Previous ? Run + 1 : 1;
-            if (NanCount == 0 && !recompute)
+            if (NanCount == 0 && !recompute && !full)
             {
-                if (full)
-                {
-                    SlideClean(incoming, outgoing);
-                    return false;
-                }
-
                 // Growing window: Welford's add, in coordinates centred on the first value.
                 if (Count++ == 0)
                 {
