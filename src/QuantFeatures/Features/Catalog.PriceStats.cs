@@ -125,7 +125,7 @@ internal static class PriceStatsCatalog
     private static void RegisterStructure(CatalogBuilder b)
     {
         b.Add("trend_direction", FeatureFamily.Price, [High, Low, Close], Indicators.TrendDirectionLookback(20, 14),
-            "+1 when the close is more than 0.1 ATR(14) above its EMA(20), -1 when more than 0.1 ATR below, else 0 (EMA and ATR as TA-Lib).",
+            "+1 when the close is more than 0.1 ATR(14) above its EMA(20), -1 when more than 0.1 ATR below, else 0 (EMA and ATR as TA-Lib). A distance |C - ema_20| <= 2^-46 |C| is rounding noise and counts as 0, so a flat market (ATR = 0) is 0.",
             "sign(C - ema_20) if |C - ema_20| > 0.1 · atr_14 else 0",
             "NaN while EMA(20) or ATR(14) is NaN: both restart their seeding after a NaN input (EMA: 20 valid closes; ATR: 14 valid true ranges).",
             (ctx, d) => Indicators.TrendDirectionFrom(ctx.Close, Ema20(ctx), Atr14(ctx), 0.1, d),

@@ -25,8 +25,9 @@ public static partial class Indicators
     /// <param name="threshold">Band width in ATRs (finite, ≥ 0; 0.1 in the catalogue).</param>
     /// <param name="destination">Output −1, 0, +1 or NaN.</param>
     /// <remarks>
-    /// <para>Lookback <c>max(emaPeriod − 1, atrPeriod)</c>. The comparisons are strict: exactly on the band is 0, and a flat
-    /// market (ATR = 0, C = EMA) is 0.</para>
+    /// <para>Lookback <c>max(emaPeriod − 1, atrPeriod)</c>. The comparisons are strict: exactly on the band is 0. A distance
+    /// |C − EMA| ≤ 2⁻⁴⁶·|C| (64 ulp: the EMA of a constant equals it only up to rounding) counts as 0, so a flat market
+    /// (ATR = 0) is 0 rather than ±1 on rounding noise.</para>
     /// <para>NaN rule: NaN while the EMA or the ATR is NaN; both restart their seeding after a NaN input (see
     /// <see cref="Ema"/> and <see cref="Atr"/>). Bit-identical to looping <see cref="TrendDirectionState.Update"/>.</para>
     /// </remarks>
@@ -104,7 +105,11 @@ public struct TrendDirectionState
         return Classify(close, ema, atr, _threshold);
     }
 
-    /// <summary>+1 if C − EMA &gt; threshold·ATR, −1 if &lt; −threshold·ATR, 0 otherwise; NaN if any input is NaN.</summary>
+    /// <summary>Relative size of C − EMA treated as rounding noise: 2⁻⁴⁶ (64 units in the last place of C).</summary>
+    internal const double RoundingNoise = 1.0 / (1L << 46);
+
+    /// <summary>+1 if C − EMA &gt; threshold·ATR, −1 if &lt; −threshold·ATR, 0 otherwise (and 0 when |C − EMA| ≤ 2⁻⁴⁶·|C|);
+    /// NaN if any input is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Classify(double close, double ema, double atr, double threshold)
     {
@@ -113,6 +118,13 @@ public struct TrendDirectionState
         if (double.IsNaN(d) || double.IsNaN(band))
         {
             return double.NaN;
+        }
+
+        // The EMA of a constant equals it only up to rounding (a few ulp), and a flat market has ATR = 0: without this
+        // noise floor a flat market would flip between +1 and −1 on rounding.
+        if (Math.Abs(d) <= RoundingNoise * Math.Abs(close))
+        {
+            return 0.0;
         }
 
         return d > band ? 1.0 : d < -band ? -1.0 : 0.0;
