@@ -34,7 +34,7 @@ internal static class TimeQualityCatalog
     private static void RegisterQuality(CatalogBuilder b)
     {
         b.Add("volume_anomaly", FeatureFamily.TimeQuality, [Volume], Indicators.VolumeAnomalyLookback(),
-            "1 when the bar's volume is zero or its 20-bar z-score exceeds 5, else 0. During the first 19 bars (and while the z-score is undefined) only zero volume is flagged.",
+            "1 when the bar's volume is zero or its 20-bar z-score exceeds 5, else 0. During the first 19 bars (and while the z-score is undefined) only zero volume is flagged. Note: the z-score window includes the bar itself, and one value among 20 has a sample z-score of at most 19/√20 ≈ 4.25, so as defined by the contract the z > 5 branch cannot fire; only zero volume is flagged in practice.",
             "1 if V = 0 or volume_zscore_20 > 5 else 0", "NaN when V is NaN; otherwise 0 or 1 (an undefined z-score counts as not anomalous).",
             (ctx, d) => Indicators.VolumeAnomalyFrom(ctx.Input(Volume), VolumeZScore(ctx), 5.0, d),
             [FeatureParameter.Period(20, min: 2), new FeatureParameter("threshold", 5.0, double.MinValue, double.MaxValue)]);

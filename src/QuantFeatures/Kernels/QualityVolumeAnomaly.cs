@@ -20,6 +20,9 @@ public static partial class Indicators
     /// <para>Lookback 0: while the z-score is undefined (the first period − 1 bars, a NaN in its window, or a flat window)
     /// only zero volume is flagged. Negative volume is not a zero volume: it is left to the z-score (and the quality
     /// validator).</para>
+    /// <para>The window includes the current bar, and one value among n has a sample z-score of at most (n − 1)/√n
+    /// (4.25 for n = 20): a threshold at or above that bound can never fire, which is the case of the catalogue's
+    /// period 20 and threshold 5.</para>
     /// <para>Equals <see cref="VolumeAnomalyState.Update"/> bit for bit (the z-score is <see cref="RollingZScore"/>,
     /// whose moments equal <see cref="RollingMomentsState"/>).</para>
     /// </remarks>
