@@ -46,7 +46,9 @@ public class TimeQualityKernelTests
     public void Calendar_encoding_equals_datetime_reference_and_state(long timeframe)
     {
         var frame = TestData.Synthetic(3000, timeframe: new Timeframe(timeframe));
-        var time = frame.Time.ToArray();
+        // Irregular times too: every 37th bar missing, and one bar shifted off the grid by 1 ms.
+        var time = frame.Time.ToArray().Where((_, i) => i % 37 != 5).ToArray();
+        time[1500] += 1;
         int n = time.Length;
         var hs = new double[n];
         var hc = new double[n];

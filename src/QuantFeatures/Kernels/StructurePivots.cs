@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -55,7 +56,9 @@ public static partial class Indicators
                 continue;
             }
 
-            destination[t] = pivots.Update(high.Slice(t - span + 1, span), low.Slice(t - span + 1, span), pivotWidth);
+            int start = t - span + 1;
+            destination[t] = pivots.Update(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(high), start), span),
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(low), start), span), pivotWidth);
         }
     }
 }
@@ -73,16 +76,16 @@ internal struct SwingPivots
     /// <summary>Tests the centre of a NaN-free window of 2k + 1 bars for pivots, then returns the structure.</summary>
     public double Update(ReadOnlySpan<double> high, ReadOnlySpan<double> low, int k)
     {
-        if (IsStrictExtreme(high, k, max: true))
+        if (IsStrictMaximum(high, k))
         {
             (_high1, _high2) = (_high2, high[k]);
-            _highs++;
+            _highs = Math.Min(_highs + 1, 2);
         }
 
-        if (IsStrictExtreme(low, k, max: false))
+        if (IsStrictMinimum(low, k))
         {
             (_low1, _low2) = (_low2, low[k]);
-            _lows++;
+            _lows = Math.Min(_lows + 1, 2);
         }
 
         if (_highs < 2 || _lows < 2)
@@ -98,13 +101,27 @@ internal struct SwingPivots
         return _high2 < _high1 && _low2 < _low1 ? -1.0 : 0.0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsStrictExtreme(ReadOnlySpan<double> window, int k, bool max)
+    /// <summary>window[k] &gt; every other value of the window.</summary>
+    private static bool IsStrictMaximum(ReadOnlySpan<double> window, int k)
     {
         double centre = window[k];
         for (int i = 0; i < window.Length; i++)
         {
-            if (i != k && (max ? window[i] >= centre : window[i] <= centre))
+            if (i != k && window[i] >= centre)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsStrictMinimum(ReadOnlySpan<double> window, int k)
+    {
+        double centre = window[k];
+        for (int i = 0; i < window.Length; i++)
+        {
+            if (i != k && window[i] <= centre)
             {
                 return false;
             }

@@ -49,8 +49,28 @@ public static partial class Indicators
             Guard.Destination(openTime.Length, cos.Length, nameof(cos));
         }
 
+        // A bar exactly one period (a day or a week) after bar i − m has the same phase, hence the same sin and cos: copy
+        // them instead of evaluating SinCos (bit-identical, since the angle is computed from the same phase). m = period / Δ
+        // when Δ divides the period; a bar off that grid (after a gap, or irregular times) is evaluated.
+        long period = dayOfWeek ? CalendarEncodingState.WeekMilliseconds : CalendarEncodingState.DayMilliseconds;
+        int m = period % timeframeMilliseconds == 0 && period / timeframeMilliseconds <= openTime.Length ? (int)(period / timeframeMilliseconds) : int.MaxValue;
         for (int i = 0; i < openTime.Length; i++)
         {
+            if (i >= m && openTime[i] - openTime[i - m] == period)
+            {
+                if (wantSin)
+                {
+                    sin[i] = sin[i - m];
+                }
+
+                if (wantCos)
+                {
+                    cos[i] = cos[i - m];
+                }
+
+                continue;
+            }
+
             long decision = openTime[i] + timeframeMilliseconds;
             var (s, c) = Math.SinCos(dayOfWeek ? CalendarEncodingState.WeekAngle(decision) : CalendarEncodingState.DayAngle(decision));
             if (wantSin)
@@ -77,8 +97,10 @@ public static partial class Indicators
 /// <summary>Bar-by-bar step of <see cref="Indicators.HourOfDayEncoding"/> and <see cref="Indicators.DayOfWeekEncoding"/>.</summary>
 public struct CalendarEncodingState
 {
-    private const long DayMs = 86_400_000;
-    private const long WeekMs = 7 * DayMs;
+    internal const long DayMilliseconds = 86_400_000;
+    internal const long WeekMilliseconds = 7 * DayMilliseconds;
+    private const long DayMs = DayMilliseconds;
+    private const long WeekMs = WeekMilliseconds;
 
     /// <summary>1970-01-05T00:00Z, the first Monday after the Unix epoch (a Thursday), in ms.</summary>
     private const long FirstMondayMs = 4 * DayMs;
