@@ -304,6 +304,31 @@ public class PriceStatsKernelTests
 
     [Theory]
     [MemberData(nameof(Inputs))]
+    public void Range_position_window_extremes_are_exact_for_any_period(string input)
+    {
+        // The batch uses blocks of `period` bars: check periods that do and do not divide the length, and a too-short series.
+        var b = Bars.Get(input);
+        foreach (int p in (int[])[1, 2, 3, 7, 64, 5000])
+        {
+            var dh = new double[b.N];
+            var dl = new double[b.N];
+            Indicators.RangePosition(b.H, b.L, b.C, p, dh, dl, default);
+            var maxH = CoreKernelTests.Naive(b.H, p, w => w.Max());
+            var minL = CoreKernelTests.Naive(b.L, p, w => w.Min());
+            Approx.Identical(maxH.Select((m, t) => Ratio.Change(m, b.C[t])).ToArray(), dh, $"dist_high p={p}");
+            Approx.Identical(minL.Select((m, t) => Ratio.Change(m, b.C[t])).ToArray(), dl, $"dist_low p={p}");
+            var st = new RangePositionState(p);
+            for (int t = 0; t < b.N; t++)
+            {
+                st.Update(b.H[t], b.L[t], b.C[t]);
+                Assert.Equal(dh[t], st.DistanceToHigh);
+                Assert.Equal(dl[t], st.DistanceToLow);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
     public void Range_volatilities_equal_naive_estimators_and_states(string input)
     {
         var b = Bars.Get(input);
@@ -391,6 +416,13 @@ public class PriceStatsKernelTests
         var got = new double[b.N];
         Indicators.MarketStructure(b.H, b.L, 3, got);
         Approx.Identical(Naive.MarketStructure(b.H, b.L, 3), got, "market_structure");
+        foreach (int k in (int[])[1, 2, 5])
+        {
+            var other = new double[b.N];
+            Indicators.MarketStructure(b.H, b.L, k, other);
+            Approx.Identical(Naive.MarketStructure(b.H, b.L, k), other, $"market_structure k={k}");
+        }
+
         var st = new MarketStructureState(3);
         Approx.Identical(got, Enumerable.Range(0, b.N).Select(t => st.Update(b.H[t], b.L[t])).ToArray(), "market_structure state");
         if (!b.Holes)

@@ -26,21 +26,27 @@ public static partial class Indicators
         }
 
         CheckDestination(n, destination);
-        var count = destination[..n];
-        count.Clear();
-        foreach (var column in columns)
-        {
-            var c = column.Span;
-            for (int i = 0; i < n; i++)
-            {
-                count[i] += double.IsNaN(c[i]) ? 0.0 : 1.0;
-            }
-        }
-
+        // Blocks of rows so that the counts stay in L1 while every column is read once.
+        const int Block = 2048;
         double total = columns.Length;
-        for (int i = 0; i < n; i++)
+        for (int start = 0; start < n; start += Block)
         {
-            count[i] /= total;
+            int end = Math.Min(n, start + Block);
+            var count = destination[start..end];
+            count.Clear();
+            foreach (var column in columns)
+            {
+                var c = column.Span[start..end];
+                for (int i = 0; i < c.Length; i++)
+                {
+                    count[i] += double.IsNaN(c[i]) ? 0.0 : 1.0;
+                }
+            }
+
+            for (int i = 0; i < count.Length; i++)
+            {
+                count[i] /= total;
+            }
         }
     }
 }

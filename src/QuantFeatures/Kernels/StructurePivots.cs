@@ -101,33 +101,27 @@ internal struct SwingPivots
         return _high2 < _high1 && _low2 < _low1 ? -1.0 : 0.0;
     }
 
-    /// <summary>window[k] &gt; every other value of the window.</summary>
+    /// <summary>window[k] &gt; every other value of the (NaN-free) window; branchless (native max) since most bars are not pivots.</summary>
     private static bool IsStrictMaximum(ReadOnlySpan<double> window, int k)
     {
-        double centre = window[k];
+        double others = double.NegativeInfinity;
         for (int i = 0; i < window.Length; i++)
         {
-            if (i != k && window[i] >= centre)
-            {
-                return false;
-            }
+            others = i == k ? others : double.MaxNative(others, window[i]);
         }
 
-        return true;
+        return window[k] > others;
     }
 
     private static bool IsStrictMinimum(ReadOnlySpan<double> window, int k)
     {
-        double centre = window[k];
+        double others = double.PositiveInfinity;
         for (int i = 0; i < window.Length; i++)
         {
-            if (i != k && window[i] <= centre)
-            {
-                return false;
-            }
+            others = i == k ? others : double.MinNative(others, window[i]);
         }
 
-        return true;
+        return window[k] < others;
     }
 }
 

@@ -127,6 +127,7 @@ public struct TrendDirectionState
             return 0.0;
         }
 
-        return d > band ? 1.0 : d < -band ? -1.0 : 0.0;
+        // Branchless: the sign changes unpredictably from bar to bar.
+        return (d > band ? 1 : 0) - (d < -band ? 1 : 0);
     }
 }
