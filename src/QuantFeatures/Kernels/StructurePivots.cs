@@ -57,8 +57,8 @@ public static partial class Indicators
             }
 
             int start = t - span + 1;
-            destination[t] = pivots.Update(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(high), start), span),
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(low), start), span), pivotWidth);
+            destination[t] = pivots.Update(ref Unsafe.Add(ref MemoryMarshal.GetReference(high), start),
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(low), start), pivotWidth);
         }
     }
 }
@@ -73,18 +73,20 @@ internal struct SwingPivots
     private int _highs;
     private int _lows;
 
-    /// <summary>Tests the centre of a NaN-free window of 2k + 1 bars for pivots, then returns the structure.</summary>
-    public double Update(ReadOnlySpan<double> high, ReadOnlySpan<double> low, int k)
+    /// <summary>Tests the centre of a NaN-free window of 2k + 1 bars (starting at <paramref name="high"/> and
+    /// <paramref name="low"/>) for pivots, then returns the structure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Update(ref double high, ref double low, int k)
     {
-        if (IsStrictMaximum(high, k))
+        if (IsStrictMaximum(ref high, k))
         {
-            (_high1, _high2) = (_high2, high[k]);
+            (_high1, _high2) = (_high2, Unsafe.Add(ref high, k));
             _highs = Math.Min(_highs + 1, 2);
         }
 
-        if (IsStrictMinimum(low, k))
+        if (IsStrictMinimum(ref low, k))
         {
-            (_low1, _low2) = (_low2, low[k]);
+            (_low1, _low2) = (_low2, Unsafe.Add(ref low, k));
             _lows = Math.Min(_lows + 1, 2);
         }
 
@@ -93,35 +95,44 @@ internal struct SwingPivots
             return 0.0;
         }
 
-        if (_high2 > _high1 && _low2 > _low1)
-        {
-            return 1.0;
-        }
-
-        return _high2 < _high1 && _low2 < _low1 ? -1.0 : 0.0;
+        int up = _high2 > _high1 && _low2 > _low1 ? 1 : 0;
+        int down = _high2 < _high1 && _low2 < _low1 ? 1 : 0;
+        return up - down;
     }
 
-    /// <summary>window[k] &gt; every other value of the (NaN-free) window; branchless (native max) since most bars are not pivots.</summary>
-    private static bool IsStrictMaximum(ReadOnlySpan<double> window, int k)
+    /// <summary>w[k] &gt; every other value of the NaN-free window w[0 … 2k] (native max: branch-free, most bars are not pivots).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsStrictMaximum(ref double w, int k)
     {
-        double others = double.NegativeInfinity;
-        for (int i = 0; i < window.Length; i++)
+        double others = w;
+        for (int i = 1; i < k; i++)
         {
-            others = i == k ? others : double.MaxNative(others, window[i]);
+            others = double.MaxNative(others, Unsafe.Add(ref w, i));
         }
 
-        return window[k] > others;
+        for (int i = k + 1; i <= 2 * k; i++)
+        {
+            others = double.MaxNative(others, Unsafe.Add(ref w, i));
+        }
+
+        return Unsafe.Add(ref w, k) > others;
     }
 
-    private static bool IsStrictMinimum(ReadOnlySpan<double> window, int k)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsStrictMinimum(ref double w, int k)
     {
-        double others = double.PositiveInfinity;
-        for (int i = 0; i < window.Length; i++)
+        double others = w;
+        for (int i = 1; i < k; i++)
         {
-            others = i == k ? others : double.MinNative(others, window[i]);
+            others = double.MinNative(others, Unsafe.Add(ref w, i));
         }
 
-        return window[k] < others;
+        for (int i = k + 1; i <= 2 * k; i++)
+        {
+            others = double.MinNative(others, Unsafe.Add(ref w, i));
+        }
+
+        return Unsafe.Add(ref w, k) < others;
     }
 }
 
@@ -165,6 +176,6 @@ public struct MarketStructureState
             return double.NaN;
         }
 
-        return _pivots.Update(_high.Last(span), _low.Last(span), _k);
+        return _pivots.Update(ref MemoryMarshal.GetReference(_high.Last(span)), ref MemoryMarshal.GetReference(_low.Last(span)), _k);
     }
 }
