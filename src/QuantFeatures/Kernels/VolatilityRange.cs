@@ -148,9 +148,10 @@ public static partial class Indicators
     /// <para>The standard form (Yang &amp; Zhang 2000). Per bar, not annualized. Lookback <c>period</c>: all three
     /// components use bars t − N + 1 … t, and the first overnight return needs the close before it. A negative total
     /// (possible only through inconsistent bars) is floored at 0 before the square root.</para>
-    /// <para>NaN: NaN while bars t − N … t hold an undefined log ratio. The two variances use
-    /// <see cref="RollingMoments"/> (exact 0 on flat windows, no drift) and the RS mean the window sum of
-    /// <see cref="RogersSatchellVolatility"/>; bit-identical to looping <see cref="YangZhangVolatilityState.Update"/>.</para>
+    /// <para>NaN: NaN while bars t − N … t hold an undefined log ratio. The two variances are sliding Welford updates
+    /// in one fused pass (as <see cref="RollingMoments"/>: exact 0 on flat windows, exact recomputation every 8 windows,
+    /// no drift) and the RS mean is the window sum of <see cref="RogersSatchellVolatility"/>; bit-identical to looping
+    /// <see cref="YangZhangVolatilityState.Update"/>.</para>
     /// </remarks>
     public static void YangZhangVolatility(ReadOnlySpan<double> open, ReadOnlySpan<double> high, ReadOnlySpan<double> low,
         ReadOnlySpan<double> close, int period, Span<double> destination)
@@ -169,7 +170,8 @@ public static partial class Indicators
             LogRatio(close, open, c.AsSpan(0, n));
             LogRatioToPrevious(open, close, o.AsSpan(0, n));
             RogersSatchellMean(x.AsSpan(0, n), y.AsSpan(0, n), c.AsSpan(0, n), period, destination);
-            YangZhangFromLogs(o.AsSpan(0, n), c.AsSpan(0, n), destination[..n], period, destination);
+            destination[..n].CopyTo(y);
+            YangZhangFromLogs(o.AsSpan(0, n), c.AsSpan(0, n), y.AsSpan(0, n), period, destination);
         }
         finally
         {
@@ -218,37 +220,6 @@ public static partial class Indicators
     {
         var series = new RogersSatchellSeries(lnHighOpen, lnLowOpen, lnCloseOpen, 1.0 / period);
         RollingTermSum(ref series, lnHighOpen.Length, period, destination);
-    }
-
-    /// <summary>Yang–Zhang from the overnight and open-to-close log returns and the RS mean column
-    /// (<paramref name="destination"/> may be the RS mean column itself: it is written index by index at the end).</summary>
-    internal static void YangZhangFromLogs(ReadOnlySpan<double> lnOpenPrevClose, ReadOnlySpan<double> lnCloseOpen, ReadOnlySpan<double> rsMean,
-        int period, Span<double> destination)
-    {
-        int n = lnOpenPrevClose.Length;
-        var mean = Scratch.Rent(n);
-        var varOvernight = Scratch.Rent(n);
-        var varOpenClose = Scratch.Rent(n);
-        try
-        {
-            RollingMoments(lnOpenPrevClose, period, 1, mean.AsSpan(0, n), varOvernight.AsSpan(0, n));
-            RollingMoments(lnCloseOpen, period, 1, mean.AsSpan(0, n), varOpenClose.AsSpan(0, n));
-            double k = RangeTerms.YangZhangK(period);
-            ref double vo = ref MemoryMarshal.GetArrayDataReference(varOvernight);
-            ref double vc = ref MemoryMarshal.GetArrayDataReference(varOpenClose);
-            ref double rs = ref MemoryMarshal.GetReference(rsMean);
-            ref double d = ref MemoryMarshal.GetReference(destination);
-            for (int i = 0; i < n; i++)
-            {
-                Unsafe.Add(ref d, i) = RangeTerms.YangZhang(Unsafe.Add(ref vo, i), Unsafe.Add(ref vc, i), Unsafe.Add(ref rs, i), k);
-            }
-        }
-        finally
-        {
-            Scratch.Return(mean);
-            Scratch.Return(varOvernight);
-            Scratch.Return(varOpenClose);
-        }
     }
 
     /// <summary>In place: <c>√max(x, 0)</c>, NaN kept.</summary>
@@ -462,31 +433,43 @@ public struct RogersSatchellVolatilityState
 /// <remarks>A state owns ring buffers: do not copy a state value and use both copies.</remarks>
 public struct YangZhangVolatilityState
 {
-    private RollingMomentsState _overnight;
-    private RollingMomentsState _openClose;
+    private MirrorRing _overnight;
+    private MirrorRing _openClose;
+    private YangZhangWindow _w;
     private RogersSatchellVolatilityState _rs;
-    private readonly double _k;
     private double _previousClose;
+    private long _t;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars (≥ 2).</summary>
     public YangZhangVolatilityState(int period)
     {
         Guard.Period(period, min: 2);
-        _overnight = new RollingMomentsState(period, 1);
-        _openClose = new RollingMomentsState(period, 1);
+        _overnight = new MirrorRing(period + 1);
+        _openClose = new MirrorRing(period + 1);
+        _w = new YangZhangWindow(period);
         _rs = new RogersSatchellVolatilityState(period);
-        _k = RangeTerms.YangZhangK(period);
         _previousClose = double.NaN;
+        _t = -1;
     }
 
     /// <summary>Adds the next bar and returns the Yang–Zhang volatility of the last <c>period</c> bars (NaN until
     /// <c>period + 1</c> bars have been seen or while an undefined bar is in the window).</summary>
     public double Update(double open, double high, double low, double close)
     {
-        _overnight.Update(LogRatios.Log(open, _previousClose));
-        _openClose.Update(LogRatios.Log(close, open));
-        _rs.Update(open, high, low, close);
+        double o = LogRatios.Log(open, _previousClose), c = LogRatios.Log(close, open);
         _previousClose = close;
-        return RangeTerms.YangZhang(_overnight.Variance, _openClose.Variance, _rs.Variance, _k);
+        _rs.Update(open, high, low, close);
+        _overnight.Push(o);
+        _openClose.Push(c);
+        long t = ++_t;
+        int p = _w.Period;
+        bool full = t >= p;
+        bool ready = _w.Advance(t, o, full ? _overnight.Back(p) : double.NaN, c, full ? _openClose.Back(p) : double.NaN, out bool recompute);
+        if (recompute)
+        {
+            _w.Recompute(_overnight.Last(p), _openClose.Last(p));
+        }
+
+        return ready ? _w.Volatility(_w.M2O, _w.RunO, _w.M2C, _w.RunC, _rs.Variance) : double.NaN;
     }
 }
