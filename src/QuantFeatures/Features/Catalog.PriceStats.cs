@@ -6,7 +6,7 @@ namespace QuantFeatures;
 /// <summary>Catalogue entries of the price family: statistics, range-based volatility, regression, structure and k-bar shape.</summary>
 /// <remarks>
 /// Shared intermediates (computed once per run): the log return column (the <c>log_return_1</c> feature), the log ratios
-/// ln(H/L), ln(C/O), ln(H/O), ln(L/O), ln(O/C_prev), the rolling std of returns, skewness and kurtosis in one pass, the
+/// ln(H/L), ln(C/O), ln(H/O), ln(L/O), ln(O/C_prev), realized_vol_20 (reused by volatility_20), skewness and kurtosis in one pass, the
 /// 20-bar range (max H, min L), the 20-bar regression (slope and R²), the mean Rogers–Satchell term (shared by RS and
 /// Yang–Zhang), EMA 20 and ATR 14.
 /// </remarks>
@@ -30,14 +30,27 @@ internal static class PriceStatsCatalog
         b.Add("realized_vol_20", FeatureFamily.Price, [Close], ReturnStatLookback(20),
             "Realized volatility per bar: sample standard deviation of the last 20 log returns (not annualized).",
             "std(r, 20), r_t = ln(C_t / C_(t-1)), sample std (n - 1)", ReturnWindowNan + " Exactly 0 on a flat window.",
-            (ctx, d) => ReturnStd(ctx, 20).CopyTo(d), [FeatureParameter.Period(20)]);
+            (ctx, d) => Indicators.RollingStdDev(ctx.Feature("log_return_1"), 20, 1, d), [FeatureParameter.Period(20)]);
         foreach (int n in (int[])[20, 50])
         {
             int period = n;
             b.Add($"volatility_{n}", FeatureFamily.Price, [Close], ReturnStatLookback(n),
                 $"Annualized volatility: sample standard deviation of the last {n} log returns times √P (P = periods per year: 365 × 86,400 s / Δ for a 24/7 market, or FeatureEngineerOptions.PeriodsPerYear).",
                 $"std(r, {n}) * sqrt(P)", ReturnWindowNan,
-                (ctx, d) => Scale(ReturnStd(ctx, period), Math.Sqrt(ctx.PeriodsPerYear), d), [FeatureParameter.Period(n)]);
+                (ctx, d) =>
+                {
+                    // volatility_20 reuses realized_vol_20 (computed once per run); volatility_50 computes its std in place.
+                    if (period == 20)
+                    {
+                        ctx.Feature("realized_vol_20").CopyTo(d);
+                    }
+                    else
+                    {
+                        Indicators.RollingStdDev(ctx.Feature("log_return_1"), period, 1, d);
+                    }
+
+                    Scale(d, Math.Sqrt(ctx.PeriodsPerYear));
+                }, [FeatureParameter.Period(n)]);
         }
     }
 
@@ -162,9 +175,6 @@ internal static class PriceStatsCatalog
     /// <summary>Lookback of an N-window statistic of log returns: 1 (the first return) + N − 1.</summary>
     private static int ReturnStatLookback(int period) => Indicators.ChangeLookback(1) + Indicators.RollingMomentsLookback(period);
 
-    private static ReadOnlySpan<double> ReturnStd(FeatureContext ctx, int period) =>
-        ctx.Shared($"std:log_return_1:{period}", (c, d) => Indicators.RollingStdDev(c.Feature("log_return_1"), period, 1, d));
-
     private static double[][] ReturnShape(FeatureContext ctx) =>
         ctx.Shared("shape:log_return_1:20", 2, (c, a) => Indicators.RollingShapeMoments(c.Feature("log_return_1"), 20, a[0], a[1]));
 
@@ -191,11 +201,11 @@ internal static class PriceStatsCatalog
     private static ReadOnlySpan<double> Atr14(FeatureContext ctx) =>
         ctx.Shared("atr:14", (c, d) => Indicators.Atr(c.Input(High), c.Input(Low), c.Close, 14, d));
 
-    private static void Scale(ReadOnlySpan<double> source, double factor, Span<double> destination)
+    private static void Scale(Span<double> values, double factor)
     {
-        for (int i = 0; i < source.Length; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            destination[i] = source[i] * factor;
+            values[i] *= factor;
         }
     }
 }
