@@ -1,10 +1,73 @@
+using QuantFeatures.Kernels;
+using static QuantFeatures.MarketColumn;
+
 namespace QuantFeatures;
 
 /// <summary>Catalogue entries of the time and quality family.</summary>
 internal static class TimeQualityCatalog
 {
+    private const string NeverNan = "Never NaN (uses only the frame's times).";
+
     public static void Register(CatalogBuilder b)
     {
-        _ = b;
+        RegisterCalendar(b);
+        RegisterQuality(b);
     }
+
+    private static void RegisterCalendar(CatalogBuilder b)
+    {
+        const string Hour = "θ = 2π · (seconds since 00:00 UTC of the decision time τ = open time + Δ) / 86,400 (continuous, not only whole hours)";
+        const string Week = "θ = 2π · (days since Monday 00:00 UTC of τ = open time + Δ, fraction included) / 7";
+        b.Add("hour_sin", FeatureFamily.TimeQuality, [Close], Indicators.CalendarLookback(),
+            "Sine of the time of day of the bar's decision time (UTC).", "sin θ, " + Hour, NeverNan, (ctx, d) => HourOfDay(ctx)[0].CopyTo(d));
+        b.Add("hour_cos", FeatureFamily.TimeQuality, [Close], Indicators.CalendarLookback(),
+            "Cosine of the time of day of the bar's decision time (UTC).", "cos θ, " + Hour, NeverNan, (ctx, d) => HourOfDay(ctx)[1].CopyTo(d));
+        b.Add("dow_sin", FeatureFamily.TimeQuality, [Close], Indicators.CalendarLookback(),
+            "Sine of the day of week of the bar's decision time (UTC, Monday 00:00 = 0).", "sin θ, " + Week, NeverNan, (ctx, d) => DayOfWeek(ctx)[0].CopyTo(d));
+        b.Add("dow_cos", FeatureFamily.TimeQuality, [Close], Indicators.CalendarLookback(),
+            "Cosine of the day of week of the bar's decision time (UTC, Monday 00:00 = 0).", "cos θ, " + Week, NeverNan, (ctx, d) => DayOfWeek(ctx)[1].CopyTo(d));
+        b.Add("gap_detected", FeatureFamily.TimeQuality, [Close], Indicators.CalendarLookback(),
+            "1 when at least one bar is missing before this one (open times more than 1.1 Δ apart), else 0; 0 at the first bar.",
+            "1 if time_t - time_(t-1) > 1.1 Δ else 0", NeverNan, (ctx, d) => Indicators.GapDetected(ctx.Frame.Time, ctx.Timeframe.Milliseconds, d));
+    }
+
+    private static void RegisterQuality(CatalogBuilder b)
+    {
+        b.Add("volume_anomaly", FeatureFamily.TimeQuality, [Volume], Indicators.VolumeAnomalyLookback(),
+            "1 when the bar's volume is zero or its 20-bar z-score exceeds 5, else 0. During the first 19 bars (and while the z-score is undefined) only zero volume is flagged. Note: the z-score window includes the bar itself, and one value among 20 has a sample z-score of at most 19/√20 ≈ 4.25, so as defined by the contract the z > 5 branch cannot fire; only zero volume is flagged in practice.",
+            "1 if V = 0 or volume_zscore_20 > 5 else 0", "NaN when V is NaN; otherwise 0 or 1 (an undefined z-score counts as not anomalous).",
+            (ctx, d) => Indicators.VolumeAnomalyFrom(ctx.Input(Volume), VolumeZScore(ctx), 5.0, d),
+            [FeatureParameter.Period(20, min: 2), new FeatureParameter("threshold", 5.0, double.MinValue, double.MaxValue)]);
+        b.Add("data_completeness", FeatureFamily.TimeQuality, MarketColumns.Required.ToArray(), 0,
+            "Share of the frame's present input columns (every column the frame has, not only OHLC) that are not NaN at the bar. Stale sparse values, which the loader turns into NaN, lower it.",
+            "count(non-NaN present columns at t) / count(present columns)", "Never NaN.",
+            (ctx, d) =>
+            {
+                var frame = ctx.Frame;
+                var columns = new ReadOnlyMemory<double>[frame.Columns.Count];
+                for (int i = 0; i < columns.Length; i++)
+                {
+                    columns[i] = frame.GetMemory(frame.Columns[i]);
+                }
+
+                Indicators.DataCompleteness(columns, d);
+            });
+        b.Add("quality_score", FeatureFamily.TimeQuality, MarketColumns.Required.ToArray(), 0,
+            "Bar quality in [0, 1]: 0 for an invalid bar, else data_completeness halved by a gap before the bar and halved by a volume anomaly (volume_anomaly is used when the frame has volume; a NaN anomaly counts as 0). Staleness of sparse sources enters through data_completeness, because the loader turns values past their staleness limit into NaN.",
+            "0 if any of O, H, L, C <= 0 or H < max(O, C) or L > min(O, C); else data_completeness × (1 - 0.5 gap_detected) × (1 - 0.5 volume_anomaly)",
+            "Never NaN: NaN prices do not invalidate the bar but lower data_completeness.",
+            (ctx, d) => Indicators.QualityScore(ctx.Input(Open), ctx.Input(High), ctx.Input(Low), ctx.Close, ctx.Feature("data_completeness"),
+                ctx.Feature("gap_detected"), ctx.Frame.Has(Volume) ? ctx.Feature("volume_anomaly") : default, d));
+    }
+
+    private static double[][] HourOfDay(FeatureContext ctx) =>
+        ctx.Shared("calendar:hour", 2, (c, a) => Indicators.HourOfDayEncoding(c.Frame.Time, c.Timeframe.Milliseconds, a[0], a[1]));
+
+    private static double[][] DayOfWeek(FeatureContext ctx) =>
+        ctx.Shared("calendar:dow", 2, (c, a) => Indicators.DayOfWeekEncoding(c.Frame.Time, c.Timeframe.Milliseconds, a[0], a[1]));
+
+    /// <summary>The 20-bar z-score of volume, under the shared key "zscore:volume:20" so this file works on its own; once the
+    /// <c>volume_zscore_20</c> feature is registered, this can become <c>ctx.Feature("volume_zscore_20")</c> (same kernel).</summary>
+    private static ReadOnlySpan<double> VolumeZScore(FeatureContext ctx) =>
+        ctx.Shared("zscore:volume:20", (c, d) => Indicators.RollingZScore(c.Input(Volume), 20, d));
 }
