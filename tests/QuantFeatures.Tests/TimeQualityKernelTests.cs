@@ -102,21 +102,22 @@ public class TimeQualityKernelTests
     [Fact]
     public void Volume_anomaly_by_hand()
     {
-        // One outlier among n values has a sample z-score of at most (n − 1)/√n: 4.25 for n = 20 (so with the catalogue's
-        // period 20 and threshold 5 only zero volume can be flagged), 6.17 for n = 40. Use period 40: 39 bars of 100/110,
-        // then 100,000 (z ≈ 6.16 > 5 → 1), then a zero volume (→ 1), then NaN (→ NaN).
-        var v = Enumerable.Range(0, 39).Select(i => i % 2 == 0 ? 100.0 : 110.0).Append(100_000).Append(0).Append(double.NaN).ToArray();
+        // The z-score is taken against the 20 PRECEDING bars. 20 bars alternating 100/110: mean 105, sample std
+        // √(20·25/19) = 5.1299…; then 140: z = 35/5.13 = 6.82 > 5 → 1; then 106: the preceding window (19 of the
+        // 100/110 bars and 140) has mean 106.75 and std ≈ 8.4, z ≈ −0.09 → 0; then a zero volume → 1; then NaN → NaN.
+        var v = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? 100.0 : 110.0).Append(140).Append(106).Append(0).Append(double.NaN).ToArray();
         var d = new double[v.Length];
-        Indicators.VolumeAnomaly(v, 40, 5, d);
-        for (int i = 0; i < 39; i++)
+        Indicators.VolumeAnomaly(v, 20, 5, d);
+        for (int i = 0; i < 20; i++)
         {
             Assert.Equal(0.0, d[i]);
         }
 
-        Assert.Equal(1.0, d[39]);
-        Assert.Equal(1.0, d[40]); // zero volume
-        Assert.True(double.IsNaN(d[41])); // NaN volume
-        var st = new VolumeAnomalyState(40, 5);
+        Assert.Equal(1.0, d[20]);
+        Assert.Equal(0.0, d[21]);
+        Assert.Equal(1.0, d[22]); // zero volume
+        Assert.True(double.IsNaN(d[23])); // NaN volume
+        var st = new VolumeAnomalyState(20, 5);
         Approx.Identical(d, v.Select(st.Update).ToArray(), "anomaly state");
     }
 
@@ -130,7 +131,14 @@ public class TimeQualityKernelTests
         v[200] = v[199] * 50; // a spike
         var d = new double[b.N];
         Indicators.VolumeAnomaly(v, 20, 5, d);
-        var z = CoreKernelTests.Naive(v, 20, w => (w[^1] - w.Average()) / Math.Sqrt(CoreKernelTests.TwoPassVariance(w, 1)));
+        // Reference: z of V_t against the preceding 20 bars (window t−20 … t−1), two-pass.
+        var z = new double[b.N];
+        for (int t = 0; t < b.N; t++)
+        {
+            var w = t >= 20 ? v.AsSpan(t - 20, 20).ToArray() : [];
+            z[t] = w.Length == 20 && !w.Any(double.IsNaN) ? (v[t] - w.Average()) / Math.Sqrt(CoreKernelTests.TwoPassVariance(w, 1)) : double.NaN;
+        }
+
         for (int t = 0; t < b.N; t++)
         {
             double expected = double.IsNaN(v[t]) ? double.NaN : v[t] == 0 || z[t] > 5 ? 1 : 0;
@@ -138,6 +146,11 @@ public class TimeQualityKernelTests
         }
 
         Assert.Equal(1.0, d[100]);
+        if (!double.IsNaN(v[200]) && !double.IsNaN(z[200]))
+        {
+            Assert.Equal(1.0, d[200]); // the spike fires now that it is measured against the volume before it
+        }
+
         var st = new VolumeAnomalyState(20, 5);
         Approx.Identical(d, v.Select(st.Update).ToArray(), "anomaly state");
     }

@@ -196,10 +196,8 @@ internal static class PriceStatsCatalog
 
     private static ReadOnlySpan<double> Ema20(FeatureContext ctx) => ctx.Shared("ema:close:20", (c, d) => Indicators.Ema(c.Close, 20, d));
 
-    /// <summary>ATR(14) as TA-Lib. Computed here under the shared key "atr:14" so this file works on its own; once the
-    /// <c>atr_14</c> feature is registered, this can become <c>ctx.Feature("atr_14")</c> (same kernel, same values).</summary>
-    private static ReadOnlySpan<double> Atr14(FeatureContext ctx) =>
-        ctx.Shared("atr:14", (c, d) => Indicators.Atr(c.Input(High), c.Input(Low), c.Close, 14, d));
+    /// <summary>The atr_14 feature's column (computed once per run, shared with atr_14 when both are requested).</summary>
+    private static ReadOnlySpan<double> Atr14(FeatureContext ctx) => ctx.Feature("atr_14");
 
     private static void Scale(Span<double> values, double factor)
     {

@@ -34,9 +34,9 @@ internal static class TimeQualityCatalog
     private static void RegisterQuality(CatalogBuilder b)
     {
         b.Add("volume_anomaly", FeatureFamily.TimeQuality, [Volume], Indicators.VolumeAnomalyLookback(),
-            "1 when the bar's volume is zero or its 20-bar z-score exceeds 5, else 0. During the first 19 bars (and while the z-score is undefined) only zero volume is flagged. Note: the z-score window includes the bar itself, and one value among 20 has a sample z-score of at most 19/√20 ≈ 4.25, so as defined by the contract the z > 5 branch cannot fire; only zero volume is flagged in practice.",
-            "1 if V = 0 or volume_zscore_20 > 5 else 0", "NaN when V is NaN; otherwise 0 or 1 (an undefined z-score counts as not anomalous).",
-            (ctx, d) => Indicators.VolumeAnomalyFrom(ctx.Input(Volume), VolumeZScore(ctx), 5.0, d),
+            "1 when the bar's volume is zero or more than 5 standard deviations above the mean of the preceding 20 bars, else 0. The z-score is taken against the preceding window because a 20-bar window that includes the bar caps any z-score at 19/√20 ≈ 4.25, so 'z > 5' could never fire. During the first 20 bars (and while the z-score is undefined) only zero volume is flagged.",
+            "1 if V = 0 or (V_t - mean(V, t-20..t-1)) / std(V, t-20..t-1) > 5 else 0", "NaN when V is NaN; otherwise 0 or 1 (an undefined z-score counts as not anomalous).",
+            (ctx, d) => Indicators.VolumeAnomaly(ctx.Input(Volume), 20, 5.0, d),
             [FeatureParameter.Period(20, min: 2), new FeatureParameter("threshold", 5.0, double.MinValue, double.MaxValue)]);
         b.Add("data_completeness", FeatureFamily.TimeQuality, MarketColumns.Required.ToArray(), 0,
             "Share of the frame's present input columns (every column the frame has, not only OHLC) that are not NaN at the bar. Stale sparse values, which the loader turns into NaN, lower it.",
@@ -65,9 +65,4 @@ internal static class TimeQualityCatalog
 
     private static double[][] DayOfWeek(FeatureContext ctx) =>
         ctx.Shared("calendar:dow", 2, (c, a) => Indicators.DayOfWeekEncoding(c.Frame.Time, c.Timeframe.Milliseconds, a[0], a[1]));
-
-    /// <summary>The 20-bar z-score of volume, under the shared key "zscore:volume:20" so this file works on its own; once the
-    /// <c>volume_zscore_20</c> feature is registered, this can become <c>ctx.Feature("volume_zscore_20")</c> (same kernel).</summary>
-    private static ReadOnlySpan<double> VolumeZScore(FeatureContext ctx) =>
-        ctx.Shared("zscore:volume:20", (c, d) => Indicators.RollingZScore(c.Input(Volume), 20, d));
 }

@@ -27,12 +27,13 @@ public static partial class Indicators
     /// <remarks>
     /// <para>Lookback <c>period − 1</c>. NaN while the window holds a NaN; recovers when it leaves.</para>
     /// <para>Arithmetic: TA-Lib's own. The running sums Σx and Σx² are updated as TA-Lib does (add the newest value,
-    /// take the sum, subtract the oldest), σ² = Σx²/n − (Σx/n)², and σ = 0 when σ² &lt; 1e-14 (TA-Lib's
-    /// <c>TA_IS_ZERO_OR_NEG</c>), so the bands are bit-identical to TA-Lib on clean data. This is deliberate: the contract
+    /// take the sum, subtract the oldest), σ² = Σx²/n − (Σx/n)², and σ = 0 when σ² ≤ 0, so the bands are
+    /// bit-identical to TA-Lib on clean data wherever σ² ≥ 1e-14. This is deliberate: the contract
     /// is equality with TA-Lib, and a more accurate variance differs from TA-Lib by TA-Lib's own rounding (~3e-10
     /// relative on BTC prices), which breaks equality of <c>bb_position</c> near 0. Caveat inherited from TA-Lib: σ loses
     /// relative precision when it is tiny compared with the price level (a flat window can show a small non-zero σ),
-    /// and σ is 0 whenever σ² &lt; 1e-14 (prices below ~1e-6). After a NaN leaves the window the sums restart from the
+    /// One deliberate deviation: TA-Lib's <c>TA_IS_ZERO_OR_NEG</c> zeroes σ whenever σ² &lt; 1e-14, which flattens the
+    /// bands of every asset priced below ~1e-5 (many crypto tokens); here only σ² ≤ 0 does. After a NaN leaves the window the sums restart from the
     /// window, exactly as TA-Lib started on the data after the NaN.</para>
     /// </remarks>
     public static void BollingerBands(ReadOnlySpan<double> source, int period, double deviations,
@@ -93,7 +94,6 @@ public static partial class Indicators
         {
             var vp = Vector256.Create(p);
             var vk = Vector256.Create(deviations);
-            var eps = Vector256.Create(Indicators.TaLibEpsilon);
             var zero = Vector256<double>.Zero;
             var nan = Vector256.Create(double.NaN);
             for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
@@ -103,7 +103,7 @@ public static partial class Indicators
                 var close = Vector256.LoadUnsafe(ref x, (nuint)i);
                 var mid = sum / vp;
                 var variance = (sumSq / vp) - (mid * mid);
-                var sd = Vector256.ConditionalSelect(Vector256.LessThan(variance, eps), zero, Vector256.Sqrt(variance));
+                var sd = Vector256.ConditionalSelect(Vector256.GreaterThan(variance, zero), Vector256.Sqrt(variance), zero); // as BollingerState.Bands
                 var t = sd * vk;
                 var up = mid + t;
                 var lo = mid - t;
@@ -279,13 +279,15 @@ public struct BollingerState
         }
     }
 
-    /// <summary>TA-Lib's bands from the running sums: mean = Σx/n, σ² = Σx²/n − mean², σ = 0 when σ² &lt; 1e-14, bands = mean ± k·σ.</summary>
+    /// <summary>TA-Lib's bands from the running sums: mean = Σx/n, σ² = Σx²/n − mean², σ = 0 when σ² ≤ 0, bands = mean ± k·σ.
+    /// (TA-Lib zeroes σ when σ² &lt; 1e-14, an absolute threshold that flattens the bands of every asset priced below
+    /// ~1e-5; here only a non-positive σ² does. Identical to TA-Lib wherever σ² ≥ 1e-14, which the golden files check.)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Bands(double sum, double sumSq, double period, double deviations, out double upper, out double middle, out double lower)
     {
         double mid = sum / period;
         double variance = (sumSq / period) - (mid * mid);
-        double sd = variance < Indicators.TaLibEpsilon ? 0.0 : Math.Sqrt(variance);
+        double sd = variance > 0 ? Math.Sqrt(variance) : 0.0;
         double t = sd * deviations;
         upper = mid + t;
         middle = mid;
