@@ -46,7 +46,7 @@ internal static class PriceTaLibCatalog
         {
             int k = column;
             b.Add(name, FeatureFamily.Price, [Close], macdLookback, description, formula, RestartNan,
-                (ctx, d) => Macd(ctx)[k].CopyTo(d), macdParameters, taLib: "MACD(12, 26, 9)");
+                (ctx, d) => FeatureContext.CopyColumn(Macd(ctx)[k], d), macdParameters, taLib: "MACD(12, 26, 9)");
         }
 
         b.Add("atr_14", FeatureFamily.Price, [High, Low, Close], Indicators.AtrLookback(14),
@@ -63,25 +63,25 @@ internal static class PriceTaLibCatalog
         b.Add("bb_width", FeatureFamily.Price, [Close], bbLookback,
             "Width of TA-Lib BBANDS(20, 2, 2, SMA) relative to the middle band (population standard deviation, TA-Lib arithmetic).",
             "(upper − lower) / middle, middle = SMA_20(C), upper/lower = middle ± 2 σ_pop(C, 20)", WindowNan + " NaN when middle = 0.",
-            (ctx, d) => Bollinger(ctx)[0].CopyTo(d), bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
+            (ctx, d) => FeatureContext.CopyColumn(Bollinger(ctx)[0], d), bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
         b.Add("bb_position", FeatureFamily.Price, [Close], bbLookback,
             "Position of the close inside TA-Lib BBANDS(20, 2, 2, SMA): 0 at the lower band, 1 at the upper band.",
             "(C − lower) / (upper − lower)", WindowNan + " NaN when upper = lower (a flat window).",
-            (ctx, d) => Bollinger(ctx)[1].CopyTo(d), bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
+            (ctx, d) => FeatureContext.CopyColumn(Bollinger(ctx)[1], d), bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
 
         FeatureParameter[] adxParameters = [FeatureParameter.Period(14, min: 2)];
         b.Add("adx_14", FeatureFamily.Price, [High, Low, Close], Indicators.AdxLookback(14),
             "Wilder's average directional index over 14 bars, as TA-Lib ADX (unchanged on a bar whose DX is undefined).",
             "ADX_t = (ADX_(t-1)·13 + DX_t) / 14, DX = 100 |+DI − −DI| / (+DI + −DI); first ADX = mean of 14 DX", RestartNan,
-            (ctx, d) => Dmi(ctx)[0].CopyTo(d), adxParameters, taLib: "ADX(14)");
+            (ctx, d) => FeatureContext.CopyColumn(Dmi(ctx)[0], d), adxParameters, taLib: "ADX(14)");
         b.Add("plus_di_14", FeatureFamily.Price, [High, Low, Close], Indicators.DirectionalIndicatorLookback(14),
             "Plus directional indicator over 14 bars, as TA-Lib PLUS_DI (0 when the smoothed true range is 0).",
             "100 · S(+DM) / S(TR), S = Wilder running sum (14)", RestartNan,
-            (ctx, d) => Dmi(ctx)[1].CopyTo(d), adxParameters, taLib: "PLUS_DI(14)");
+            (ctx, d) => FeatureContext.CopyColumn(Dmi(ctx)[1], d), adxParameters, taLib: "PLUS_DI(14)");
         b.Add("minus_di_14", FeatureFamily.Price, [High, Low, Close], Indicators.DirectionalIndicatorLookback(14),
             "Minus directional indicator over 14 bars, as TA-Lib MINUS_DI (0 when the smoothed true range is 0).",
             "100 · S(−DM) / S(TR), S = Wilder running sum (14)", RestartNan,
-            (ctx, d) => Dmi(ctx)[2].CopyTo(d), adxParameters, taLib: "MINUS_DI(14)");
+            (ctx, d) => FeatureContext.CopyColumn(Dmi(ctx)[2], d), adxParameters, taLib: "MINUS_DI(14)");
 
         FeatureParameter[] stochParameters =
             [FeatureParameter.Period(14, "fastk_period"), FeatureParameter.Period(3, "slowk_period"), FeatureParameter.Period(3, "slowd_period")];
@@ -90,11 +90,11 @@ internal static class PriceTaLibCatalog
         b.Add("stoch_k_14", FeatureFamily.Price, [High, Low, Close], stochLookback,
             "Slow %K of TA-Lib STOCH(14, 3 SMA, 3 SMA) (fast %K = 0 when the 14-bar range is 0).",
             "SMA_3(fast %K), fast %K = 100 (C − min(L, 14)) / (max(H, 14) − min(L, 14))", stochNan,
-            (ctx, d) => Stochastic(ctx)[0].CopyTo(d), stochParameters, taLib: "STOCH(14, 3, SMA, 3, SMA)");
+            (ctx, d) => FeatureContext.CopyColumn(Stochastic(ctx)[0], d), stochParameters, taLib: "STOCH(14, 3, SMA, 3, SMA)");
         b.Add("stoch_d_14", FeatureFamily.Price, [High, Low, Close], stochLookback,
             "Slow %D of TA-Lib STOCH(14, 3 SMA, 3 SMA).",
             "SMA_3(stoch_k_14)", stochNan,
-            (ctx, d) => Stochastic(ctx)[1].CopyTo(d), stochParameters, taLib: "STOCH(14, 3, SMA, 3, SMA)");
+            (ctx, d) => FeatureContext.CopyColumn(Stochastic(ctx)[1], d), stochParameters, taLib: "STOCH(14, 3, SMA, 3, SMA)");
 
         b.Add("willr_14", FeatureFamily.Price, [High, Low, Close], Indicators.WillRLookback(14),
             "Williams' %R over 14 bars, as TA-Lib WILLR (in [−100, 0]; 0 when the range is 0).",
@@ -110,17 +110,17 @@ internal static class PriceTaLibCatalog
 
     /// <summary>MACD(12, 26, 9) of the close: line, signal, histogram (computed once per run).</summary>
     private static double[][] Macd(FeatureContext ctx) =>
-        ctx.Shared("talib:macd(12,26,9)", 3, static (c, a) => Indicators.Macd(c.Close, 12, 26, 9, a[0], a[1], a[2]));
+        ctx.SharedFeatures("talib:macd(12,26,9)", ["macd", "macd_signal", "macd_histogram"], static (c, a) => Indicators.Macd(c.Close, 12, 26, 9, a[0], a[1], a[2]));
 
     /// <summary>BBANDS(20, 2, 2, SMA) of the close: width and position (computed once per run).</summary>
     private static double[][] Bollinger(FeatureContext ctx) =>
-        ctx.Shared("talib:bbands(20,2)", 2, static (c, a) => Indicators.BollingerWidthPosition(c.Close, 20, 2.0, a[0], a[1]));
+        ctx.SharedFeatures("talib:bbands(20,2)", ["bb_width", "bb_position"], static (c, a) => Indicators.BollingerWidthPosition(c.Close, 20, 2.0, a[0], a[1]));
 
     /// <summary>ADX(14), PLUS_DI(14), MINUS_DI(14) (computed once per run).</summary>
     private static double[][] Dmi(FeatureContext ctx) =>
-        ctx.Shared("talib:adx(14)", 3, static (c, a) => Indicators.Adx(c.Input(High), c.Input(Low), c.Close, 14, a[0], a[1], a[2]));
+        ctx.SharedFeatures("talib:adx(14)", ["adx_14", "plus_di_14", "minus_di_14"], static (c, a) => Indicators.Adx(c.Input(High), c.Input(Low), c.Close, 14, a[0], a[1], a[2]));
 
     /// <summary>STOCH(14, 3 SMA, 3 SMA): slow %K and slow %D (computed once per run).</summary>
     private static double[][] Stochastic(FeatureContext ctx) =>
-        ctx.Shared("talib:stoch(14,3,3)", 2, static (c, a) => Indicators.Stoch(c.Input(High), c.Input(Low), c.Close, 14, 3, 3, a[0], a[1]));
+        ctx.SharedFeatures("talib:stoch(14,3,3)", ["stoch_k_14", "stoch_d_14"], static (c, a) => Indicators.Stoch(c.Input(High), c.Input(Low), c.Close, 14, 3, 3, a[0], a[1]));
 }

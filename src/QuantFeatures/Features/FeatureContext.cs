@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures;
@@ -76,6 +78,37 @@ internal sealed class FeatureContext : IDisposable
         compute(this, arrays);
         _shared[key] = arrays;
         return arrays;
+    }
+
+    /// <summary>
+    /// A shared multi-output kernel whose columns are features: a column whose feature is an output of this run is
+    /// computed straight into that output (no copy); the others go to pooled scratch.
+    /// </summary>
+    public double[][] SharedFeatures(string key, string[] featureNames, Action<FeatureContext, double[][]> compute)
+    {
+        if (_shared.TryGetValue(key, out var done))
+        {
+            return done;
+        }
+
+        var arrays = new double[featureNames.Length][];
+        for (int i = 0; i < arrays.Length; i++)
+        {
+            arrays[i] = _outputs.TryGetValue(featureNames[i], out var output) && !_features.ContainsKey(featureNames[i]) ? output : RentColumn();
+        }
+
+        compute(this, arrays);
+        _shared[key] = arrays;
+        return arrays;
+    }
+
+    /// <summary>Copies a shared column into a feature's destination, unless it already is that destination.</summary>
+    public static void CopyColumn(double[] source, Span<double> destination)
+    {
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetArrayDataReference(source), ref MemoryMarshal.GetReference(destination)))
+        {
+            source.AsSpan(0, destination.Length).CopyTo(destination);
+        }
     }
 
     /// <summary>A single-column shared intermediate.</summary>
