@@ -53,6 +53,9 @@ public sealed class MarketFrame
     /// <summary>Bar open times, Unix milliseconds UTC, strictly increasing.</summary>
     public ReadOnlySpan<long> Time => _time;
 
+    /// <summary>The time array itself, shared with outputs (never mutated: the frame is immutable).</summary>
+    internal long[] TimeArray => _time;
+
     /// <summary>Open prices.</summary>
     public ReadOnlySpan<double> Open => this[MarketColumn.Open];
 

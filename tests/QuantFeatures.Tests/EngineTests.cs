@@ -53,3 +53,27 @@ public class EngineTests
         Assert.Equal(crypto["volatility_20"][299] * Math.Sqrt(252.0 / 365.0), equity["volatility_20"][299], 12);
     }
 }
+
+public class ComputeIntoTests
+{
+    [Fact]
+    public void ComputeInto_reuses_buffers_and_equals_a_fresh_compute()
+    {
+        var engine = new FeatureEngineer();
+        var a = TestData.Synthetic(500, seed: 1);
+        var b = TestData.Synthetic(500, seed: 2);
+        var m = engine.ComputeAll(a);
+        var column = m.GetMemory(0);
+        var fresh = engine.ComputeAll(b);
+        Assert.Same(m, engine.ComputeInto(b, m));
+        Assert.True(column.Span == m.GetMemory(0).Span);
+        foreach (var name in fresh.Names)
+        {
+            Approx.Identical(fresh[name], m[name], name);
+        }
+
+        Assert.Equal(b.Time.ToArray(), m.Time.ToArray());
+        var ex = Assert.ThrowsAny<ArgumentException>(() => engine.ComputeInto(TestData.Synthetic(499), m));
+        Assert.Contains("499 bars but the destination matrix has 500 rows", ex.Message);
+    }
+}

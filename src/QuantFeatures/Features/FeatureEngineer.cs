@@ -100,14 +100,42 @@ public sealed class FeatureEngineer
         return results;
     }
 
-    private FeatureMatrix Run(MarketFrame frame, IReadOnlyList<FeatureDefinition> plan)
+    /// <summary>
+    /// Recomputes the features of <paramref name="destination"/> for <paramref name="frame"/> into the matrix's own
+    /// buffers, allocating nothing but O(number of features): for walk-forward loops, many symbols of equal length, or
+    /// any repeated batch work. The matrix's previous values are overwritten and it then describes <paramref name="frame"/>.
+    /// </summary>
+    /// <param name="frame">A frame with exactly <c>destination.RowCount</c> bars.</param>
+    /// <param name="destination">A matrix from an earlier call of this engine.</param>
+    /// <returns><paramref name="destination"/>.</returns>
+    /// <exception cref="ArgumentException">The frame's length differs, or a feature of the matrix cannot be computed on it.</exception>
+    public FeatureMatrix ComputeInto(MarketFrame frame, FeatureMatrix destination)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (frame.Length != destination.RowCount)
+        {
+            throw new ArgumentException($"The frame has {frame.Length} bars but the destination matrix has {destination.RowCount} rows.", nameof(frame));
+        }
+
+        var plan = Resolve(frame, destination.Names);
+        Run(frame, plan, destination.Columns);
+        destination.Rebind(frame);
+        return destination;
+    }
+
+    private FeatureMatrix Run(MarketFrame frame, IReadOnlyList<FeatureDefinition> plan, double[][]? reuse = null)
     {
         int n = frame.Length;
-        var columns = new double[plan.Count][];
+        var columns = reuse ?? new double[plan.Count][];
         var names = new string[plan.Count];
         for (int i = 0; i < plan.Count; i++)
         {
-            columns[i] = GC.AllocateUninitializedArray<double>(n);
+            if (reuse is null)
+            {
+                columns[i] = GC.AllocateUninitializedArray<double>(n);
+            }
+
             names[i] = plan[i].Name;
         }
 
@@ -143,6 +171,7 @@ public sealed class FeatureEngineer
             RunGroup(Enumerable.Range(0, plan.Count).ToArray());
         }
 
-        return new FeatureMatrix(frame.Symbol, frame.Timeframe, frame.Time.ToArray(), names, columns);
+        // The frame is immutable, so the matrix shares its time array instead of copying it.
+        return new FeatureMatrix(frame.Symbol, frame.Timeframe, frame.TimeArray, names, columns);
     }
 }

@@ -6,7 +6,7 @@ namespace QuantFeatures;
 /// <remarks>Row t holds the features known at the decision time of bar t. Missing values are NaN.</remarks>
 public sealed class FeatureMatrix
 {
-    private readonly long[] _time;
+    private long[] _time;
     private readonly double[][] _columns;
     private readonly Dictionary<string, int> _index;
 
@@ -25,10 +25,18 @@ public sealed class FeatureMatrix
     }
 
     /// <summary>The frame's symbol.</summary>
-    public string Symbol { get; }
+    public string Symbol { get; private set; }
 
     /// <summary>The frame's timeframe.</summary>
-    public Timeframe Timeframe { get; }
+    public Timeframe Timeframe { get; private set; }
+
+    /// <summary>Points the matrix at another frame of the same length (used by <see cref="FeatureEngineer.ComputeInto"/>).</summary>
+    internal void Rebind(MarketFrame frame)
+    {
+        Symbol = frame.Symbol;
+        Timeframe = frame.Timeframe;
+        _time = frame.TimeArray;
+    }
 
     /// <summary>Feature names, in catalogue order.</summary>
     public IReadOnlyList<string> Names { get; }
@@ -51,6 +59,10 @@ public sealed class FeatureMatrix
 
     /// <summary>A feature column as memory (for interop and storage).</summary>
     public ReadOnlyMemory<double> GetMemory(int column) => _columns[column];
+
+    internal double[][] Columns => _columns;
+
+    internal long[] TimeArray => _time;
 
     /// <summary>Whether the matrix has the feature.</summary>
     public bool Contains(string name) => _index.ContainsKey(name);
