@@ -7,8 +7,9 @@ namespace QuantFeatures.Benchmarks;
 /// = Mean / (1e6 × features); allocation = the output columns (8 MB each) plus O(features).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn] // the yardstick (shared/tools/cbench.c) reports the best of its repetitions: compare Min with it
 [WarmupCount(2)]
-[IterationCount(5)]
+[IterationCount(10)]
 public class CatalogBenchmarks
 {
     private MarketFrame _frame = null!;

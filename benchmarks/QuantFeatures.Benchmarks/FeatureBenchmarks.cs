@@ -6,9 +6,11 @@ namespace QuantFeatures.Benchmarks;
 /// Each feature computed alone on 1,000,000 bars into a preallocated column (as TA-Lib C writes into a caller's
 /// buffer): the figure compared with shared/tools/run-cbench.sh. Mean / 1e6 = ns per bar. The allocation column
 /// must read 0 B for a single kernel (scratch is pooled); features built on shared intermediates use pooled columns.
-/// Set QF_BENCH_ALL=1 to run every catalogue feature instead of the eleven yardstick indicators.
+/// Set QF_BENCH_ALL=1 to run every catalogue feature instead of the eleven yardstick indicators, or
+/// QF_BENCH_FEATURES=a,b to run just those.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn] // the yardstick (shared/tools/cbench.c) reports the best of its repetitions: compare Min with it
 [WarmupCount(3)]
 [IterationCount(10)]
 public class FeatureBenchmarks
@@ -21,7 +23,9 @@ public class FeatureBenchmarks
     public string Feature { get; set; } = "sma_20";
 
     public static IEnumerable<string> Names() =>
-        Environment.GetEnvironmentVariable("QF_BENCH_ALL") == "1"
+        Environment.GetEnvironmentVariable("QF_BENCH_FEATURES") is { Length: > 0 } list
+            ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : Environment.GetEnvironmentVariable("QF_BENCH_ALL") == "1"
             ? FeatureCatalog.Default.Features.Select(f => f.Name)
             : Yardstick.Where(n => FeatureCatalog.Default.TryGet(n, out _));
 

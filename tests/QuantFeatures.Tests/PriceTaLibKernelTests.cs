@@ -241,6 +241,52 @@ public class PriceTaLibKernelTests
         Assert.True(segments > 30, $"segments: {segments}");
     }
 
+    /// <summary>The division-free x / period of the Bollinger kernels (a multiply and one FMA correction) is the
+    /// correctly rounded quotient: compared with the IEEE division on random values of every magnitude and many periods.</summary>
+    [Fact]
+    public void Division_by_the_period_without_a_divide_is_the_correctly_rounded_quotient()
+    {
+        var rnd = new Random(20261123);
+        int[] periods = [2, 3, 5, 7, 10, 14, 20, 21, 26, 50, 100, 200, 252, 1000, 1440, 4999];
+        foreach (int period in periods)
+        {
+            double p = period;
+            double inverse = 1.0 / p;
+            var vp = System.Runtime.Intrinsics.Vector256.Create(p);
+            var vi = System.Runtime.Intrinsics.Vector256.Create(inverse);
+            for (int k = 0; k < 20_000; k++)
+            {
+                double x = (rnd.NextDouble() + 0.5) * Math.Pow(2, rnd.Next(-300, 300)) * (rnd.Next(2) == 0 ? 1 : -1);
+                double expected = x / p;
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(BollingerState.DivideByPeriod(x, p, inverse)));
+                var lanes = BollingerState.DivideByPeriod(System.Runtime.Intrinsics.Vector256.Create(x, -x, x * 3, 0.0), vp, vi);
+                Assert.Equal(expected, lanes[0]);
+                Assert.Equal(-x / p, lanes[1]);
+                Assert.Equal((x * 3) / p, lanes[2]);
+                Assert.Equal(0.0, lanes[3]);
+            }
+
+            Assert.Equal(double.PositiveInfinity, BollingerState.DivideByPeriod(double.PositiveInfinity, p, inverse));
+            Assert.Equal(double.NegativeInfinity, BollingerState.DivideByPeriod(double.NegativeInfinity, p, inverse));
+            Assert.True(double.IsNaN(BollingerState.DivideByPeriod(double.NaN, p, inverse)));
+        }
+    }
+
+    /// <summary>Every series length around the four-bar steps of the fused width/position kernel equals the looped state.</summary>
+    [Fact]
+    public void Bollinger_width_position_equals_the_state_at_every_length()
+    {
+        for (int n = 0; n <= 45; n++)
+        {
+            var b = Clean.Slice(0, n);
+            var (batch, looped, _) = Run("bbwp", b);
+            for (int k = 0; k < batch.Length; k++)
+            {
+                Approx.Identical(looped[k], batch[k], $"bbwp[{k}] n={n}");
+            }
+        }
+    }
+
     [Fact]
     public void Guards_name_the_parameter()
     {

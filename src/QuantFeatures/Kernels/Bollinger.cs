@@ -51,9 +51,10 @@ public static partial class Indicators
 
         // Pass 2 (element-wise, the arithmetic of BollingerState.Bands).
         double p = period;
+        double inverse = 1.0 / p;
         for (int i = 0; i < n; i++)
         {
-            BollingerState.Bands(middle[i], lower[i], p, deviations, out double up, out double mid, out double lo);
+            BollingerState.Bands(middle[i], lower[i], p, inverse, deviations, out double up, out double mid, out double lo);
             upper[i] = up;
             middle[i] = mid;
             lower[i] = lo;
@@ -82,45 +83,7 @@ public static partial class Indicators
         Guard.Finite(deviations, nameof(deviations));
         CheckDestination(source.Length, width);
         CheckDestination(source.Length, position);
-        int n = source.Length;
-        BollingerState.RunningSums(source, period, width, position);
-
-        ref double x = ref MemoryMarshal.GetReference(source);
-        ref double w = ref MemoryMarshal.GetReference(width);
-        ref double q = ref MemoryMarshal.GetReference(position);
-        double p = period;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vp = Vector256.Create(p);
-            var vk = Vector256.Create(deviations);
-            var zero = Vector256<double>.Zero;
-            var nan = Vector256.Create(double.NaN);
-            for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var sum = Vector256.LoadUnsafe(ref w, (nuint)i);
-                var sumSq = Vector256.LoadUnsafe(ref q, (nuint)i);
-                var close = Vector256.LoadUnsafe(ref x, (nuint)i);
-                var mid = sum / vp;
-                var variance = (sumSq / vp) - (mid * mid);
-                var sd = Vector256.ConditionalSelect(Vector256.GreaterThan(variance, zero), Vector256.Sqrt(variance), zero); // as BollingerState.Bands
-                var t = sd * vk;
-                var up = mid + t;
-                var lo = mid - t;
-                var range = up - lo;
-                var wv = Vector256.ConditionalSelect(Vector256.Equals(mid, zero), nan, range / mid);
-                var pv = Vector256.ConditionalSelect(Vector256.Equals(range, zero), nan, (close - lo) / range);
-                wv.StoreUnsafe(ref w, (nuint)i);
-                pv.StoreUnsafe(ref q, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            BollingerState.Bands(Unsafe.Add(ref w, i), Unsafe.Add(ref q, i), p, deviations, out double up, out double mid, out double lo);
-            Unsafe.Add(ref w, i) = BollingerState.WidthOf(up, mid, lo);
-            Unsafe.Add(ref q, i) = BollingerState.PositionOf(Unsafe.Add(ref x, i), up, lo);
-        }
+        BollingerState.WidthPositionFused(source, period, deviations, width, position);
     }
 }
 
@@ -173,7 +136,7 @@ public struct BollingerState
     public bool Update(double value)
     {
         double sum = Accumulate(value, out double sumSq);
-        Bands(sum, sumSq, _period, _deviations, out double up, out double mid, out double lo);
+        Bands(sum, sumSq, _period, 1.0 / _period, _deviations, out double up, out double mid, out double lo);
         Upper = up;
         Middle = mid;
         Lower = lo;
@@ -279,19 +242,178 @@ public struct BollingerState
         }
     }
 
+    /// <summary>
+    /// <see cref="Indicators.BollingerWidthPosition"/> in one pass: the running sums advance four bars at a time and the
+    /// four bars' width and position are formed as one vector, so the divisions of one group overlap the sequential
+    /// additions of the next. Arithmetic per bar is exactly <see cref="Accumulate"/> then <see cref="Bands"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per run on long series: skip the slow early tiers
+    internal static void WidthPositionFused(ReadOnlySpan<double> source, int period, double deviations, Span<double> width, Span<double> position)
+    {
+        ref double x = ref MemoryMarshal.GetReference(source);
+        ref double w = ref MemoryMarshal.GetReference(width);
+        ref double q = ref MemoryMarshal.GetReference(position);
+        int n = source.Length;
+        double p = period;
+        var vp = Vector256.Create(p);
+        double inverse = 1.0 / p;
+        var vinv = Vector256.Create(inverse);
+        var vk = Vector256.Create(deviations);
+        int i = 0;
+        while (i < n)
+        {
+            // Warm-up from i: sum the next period − 1 values; a NaN restarts it.
+            double sum = 0, sumSq = 0;
+            int warmEnd = Math.Min(n, i + period - 1);
+            bool restarted = false;
+            for (; i < warmEnd; i++)
+            {
+                double v = Unsafe.Add(ref x, i);
+                Unsafe.Add(ref w, i) = double.NaN;
+                Unsafe.Add(ref q, i) = double.NaN;
+                if (double.IsNaN(v))
+                {
+                    i++;
+                    restarted = true;
+                    break;
+                }
+
+                sum += v;
+                sumSq += v * v;
+            }
+
+            if (restarted)
+            {
+                continue;
+            }
+
+            // Steady state, four bars per step while none of them is NaN (TA-Lib: add the newest, record, subtract the
+            // oldest). Software-pipelined: a step advances the sums of its four bars, then finishes the previous step's
+            // bars, whose sums are long known, so the divisions and the square root overlap the sequential additions.
+            bool pending = false;
+            Vector256<double> pendingSums = default, pendingSquares = default;
+            int pendingAt = 0;
+            while (true)
+            {
+                if (Vector256.IsHardwareAccelerated && i <= n - 4)
+                {
+                    double v0 = Unsafe.Add(ref x, i), v1 = Unsafe.Add(ref x, i + 1), v2 = Unsafe.Add(ref x, i + 2), v3 = Unsafe.Add(ref x, i + 3);
+                    if (!double.IsNaN(v0 + v1 + v2 + v3))
+                    {
+                        ref double old = ref Unsafe.Add(ref x, i - period + 1);
+                        double o0 = old, o1 = Unsafe.Add(ref old, 1), o2 = Unsafe.Add(ref old, 2), o3 = Unsafe.Add(ref old, 3);
+                        sum += v0; double s0 = sum; sum -= o0;
+                        sum += v1; double s1 = sum; sum -= o1;
+                        sum += v2; double s2 = sum; sum -= o2;
+                        sum += v3; double s3 = sum; sum -= o3;
+                        sumSq += v0 * v0; double q0 = sumSq; sumSq -= o0 * o0;
+                        sumSq += v1 * v1; double q1 = sumSq; sumSq -= o1 * o1;
+                        sumSq += v2 * v2; double q2 = sumSq; sumSq -= o2 * o2;
+                        sumSq += v3 * v3; double q3 = sumSq; sumSq -= o3 * o3;
+                        if (pending)
+                        {
+                            WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, pendingAt, vp, vinv, vk);
+                        }
+
+                        pendingSums = Vector256.Create(s0, s1, s2, s3);
+                        pendingSquares = Vector256.Create(q0, q1, q2, q3);
+                        pendingAt = i;
+                        pending = true;
+                        i += 4;
+                        continue;
+                    }
+                }
+
+                if (pending)
+                {
+                    WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, pendingAt, vp, vinv, vk);
+                    pending = false;
+                }
+
+                if (i >= n)
+                {
+                    break;
+                }
+
+                double value = Unsafe.Add(ref x, i);
+                if (double.IsNaN(value))
+                {
+                    Unsafe.Add(ref w, i) = double.NaN;
+                    Unsafe.Add(ref q, i) = double.NaN;
+                    i++;
+                    break;
+                }
+
+                sum += value;
+                sumSq += value * value;
+                Bands(sum, sumSq, p, inverse, deviations, out double upper, out double middle, out double lower);
+                Unsafe.Add(ref w, i) = WidthOf(upper, middle, lower);
+                Unsafe.Add(ref q, i) = PositionOf(value, upper, lower);
+                double oldest = Unsafe.Add(ref x, i - period + 1);
+                sum -= oldest;
+                sumSq -= oldest * oldest;
+                i++;
+            }
+        }
+    }
+
     /// <summary>TA-Lib's bands from the running sums: mean = Σx/n, σ² = Σx²/n − mean², σ = 0 when σ² ≤ 0, bands = mean ± k·σ.
     /// (TA-Lib zeroes σ when σ² &lt; 1e-14, an absolute threshold that flattens the bands of every asset priced below
     /// ~1e-5; here only a non-positive σ² does. Identical to TA-Lib wherever σ² ≥ 1e-14, which the golden files check.)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Bands(double sum, double sumSq, double period, double deviations, out double upper, out double middle, out double lower)
+    internal static void Bands(double sum, double sumSq, double period, double inverse, double deviations, out double upper, out double middle, out double lower)
     {
-        double mid = sum / period;
-        double variance = (sumSq / period) - (mid * mid);
+        double mid = DivideByPeriod(sum, period, inverse);
+        double variance = DivideByPeriod(sumSq, period, inverse) - (mid * mid);
         double sd = variance > 0 ? Math.Sqrt(variance) : 0.0;
         double t = sd * deviations;
         upper = mid + t;
         middle = mid;
         lower = mid - t;
+    }
+
+    /// <summary>Width and position of four consecutive bars from their running sums (the arithmetic of <see cref="Bands"/>,
+    /// <see cref="WidthOf"/> and <see cref="PositionOf"/>, lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WidthPosition4(Vector256<double> sums, Vector256<double> squares, ref double x, ref double w, ref double q, int at,
+        Vector256<double> period, Vector256<double> inverse, Vector256<double> deviations)
+    {
+        var zero = Vector256<double>.Zero;
+        var nan = Vector256.Create(double.NaN);
+        var mid = DivideByPeriod(sums, period, inverse);
+        var variance = DivideByPeriod(squares, period, inverse) - (mid * mid);
+        var sd = Vector256.ConditionalSelect(Vector256.GreaterThan(variance, zero), Vector256.Sqrt(variance), zero);
+        var t = sd * deviations;
+        var up = mid + t;
+        var lo = mid - t;
+        var range = up - lo;
+        Vector256.ConditionalSelect(Vector256.Equals(mid, zero), nan, range / mid).StoreUnsafe(ref w, (nuint)at);
+        var close = Vector256.LoadUnsafe(ref x, (nuint)at);
+        Vector256.ConditionalSelect(Vector256.Equals(range, zero), nan, (close - lo) / range).StoreUnsafe(ref q, (nuint)at);
+    }
+
+    /// <summary>
+    /// <c>x / period</c>, correctly rounded, without a division: q = x·(1/p), then one exact-residual correction
+    /// q + fma(−q, p, x)·(1/p) (Markstein), which yields the correctly rounded quotient when 1/p is itself correctly
+    /// rounded. Bit-identical to <c>x / period</c> for every finite x whose quotient is not subnormal (checked against the
+    /// division in the tests);
+    /// infinite x gives ±∞ like the division, NaN gives NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double DivideByPeriod(double x, double period, double inverse)
+    {
+        double q = x * inverse;
+        double corrected = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(-q, period, x), inverse, q);
+        return double.IsNaN(corrected) ? q : corrected;
+    }
+
+    /// <summary>Four lanes of <see cref="DivideByPeriod(double, double, double)"/> (the same operations per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> DivideByPeriod(Vector256<double> x, Vector256<double> period, Vector256<double> inverse)
+    {
+        var q = x * inverse;
+        var corrected = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-q, period, x), inverse, q);
+        return Vector256.ConditionalSelect(Vector256.IsNaN(corrected), q, corrected);
     }
 
     /// <summary>(upper − lower) / middle; NaN when middle = 0.</summary>
