@@ -1,0 +1,91 @@
+namespace QuantFeatures.Data;
+
+/// <summary>A half-open time range [<see cref="From"/>, <see cref="To"/>) in Unix milliseconds (UTC).</summary>
+/// <param name="From">Inclusive start.</param>
+/// <param name="To">Exclusive end.</param>
+public readonly record struct TimeRange(long From, long To)
+{
+    /// <summary>Every time.</summary>
+    public static TimeRange All => new(long.MinValue, long.MaxValue);
+
+    /// <summary>Whether <paramref name="time"/> lies in the range.</summary>
+    public bool Contains(long time) => time >= From && time < To;
+
+    /// <summary>A range from two UTC instants.</summary>
+    public static TimeRange FromUtc(DateTimeOffset from, DateTimeOffset to) => new(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+}
+
+/// <summary>
+/// A source of one kind of market data for a symbol: files, a database, an exchange archive. Implementations stream
+/// (bounded memory), honour cancellation, and may return records in any order and with duplicates — the loader
+/// sorts and de-duplicates. A malformed record is an exception whose message says where it is (file, line, column).
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+public interface IMarketDataSource<T>
+    where T : struct, IMarketRecord
+{
+    /// <summary>The records of <paramref name="symbol"/> whose <see cref="IMarketRecord.Time"/> lies in
+    /// <paramref name="range"/> (a source may return more; the loader filters).</summary>
+    IAsyncEnumerable<T> ReadAsync(string symbol, TimeRange range, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A source of bars at a given timeframe.</summary>
+public interface IKlineSource : IMarketDataSource<Kline>
+{
+    /// <summary>The timeframe of the bars this source holds for <paramref name="symbol"/>, when known without reading
+    /// (null: infer from the data).</summary>
+    Timeframe? TimeframeOf(string symbol);
+
+    /// <summary>The optional kline columns this source provides (beyond OHLCV), e.g. quote_volume and taker_buy_volume
+    /// for Binance 12-column klines; an absent column stays absent from the frame rather than becoming a NaN column.</summary>
+    IReadOnlyCollection<MarketColumn> OptionalColumns { get; }
+}
+
+/// <summary>A sink that stores records of one kind (storage adapters): idempotent, atomic per call.</summary>
+/// <typeparam name="T">The record type.</typeparam>
+public interface IMarketDataSink<T>
+    where T : struct, IMarketRecord
+{
+    /// <summary>Writes <paramref name="records"/> of <paramref name="symbol"/> as one atomic batch; writing the same
+    /// records again changes nothing. Returns the number of records that were new or changed.</summary>
+    Task<int> WriteAsync(string symbol, IReadOnlyList<T> records, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An in-memory source (tests, samples, adapters that already hold the records).</summary>
+/// <typeparam name="T">The record type.</typeparam>
+public sealed class InMemorySource<T> : IMarketDataSource<T>
+    where T : struct, IMarketRecord
+{
+    private readonly Dictionary<string, T[]> _bySymbol = new(StringComparer.Ordinal);
+
+    /// <summary>Adds (or replaces) the records of a symbol.</summary>
+    public InMemorySource<T> Add(string symbol, IEnumerable<T> records)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentNullException.ThrowIfNull(records);
+        _bySymbol[symbol] = [.. records];
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<T> ReadAsync(string symbol, TimeRange range,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        if (!_bySymbol.TryGetValue(symbol, out var records))
+        {
+            yield break;
+        }
+
+        foreach (var r in records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (range.Contains(r.Time))
+            {
+                yield return r;
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}
