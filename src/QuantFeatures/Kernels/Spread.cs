@@ -88,11 +88,13 @@ public static partial class Indicators
         var estimates = Scratch.Rent(n);
         try
         {
+            // ln(H/L) four bars at a time into the output (overwritten by the mean below).
+            LogRatios.Batch(high, low, destination[..n]);
             double previousHigh = double.NaN, previousLow = double.NaN, previousLogRange = double.NaN;
             for (int t = 0; t < n; t++)
             {
                 double h = high[t], l = low[t];
-                double logRange = Math.Log(h / l);
+                double logRange = destination[t];
                 estimates[t] = CorwinSchultzState.TwoBarSpread(h, l, previousHigh, previousLow, logRange, previousLogRange);
                 previousHigh = h;
                 previousLow = l;
@@ -261,7 +263,7 @@ public struct CorwinSchultzState
         // ln(max H / min L): when one bar's range contains the other's, that bar's log range is exactly this log.
         double gamma = high >= previousHigh && low <= previousLow ? logRange
             : previousHigh >= high && previousLow <= low ? previousLogRange
-            : Math.Log(Math.Max(high, previousHigh) / Math.Min(low, previousLow));
+            : LogRatios.Log(Math.Max(high, previousHigh), Math.Min(low, previousLow));
         double alpha = (SqrtTwoMinusOneOverK * Math.Sqrt(beta)) - (Math.Abs(gamma) * InverseSqrtK);
         if (!double.IsFinite(alpha))
         {
@@ -280,7 +282,7 @@ public struct CorwinSchultzState
     /// <summary>Adds the next bar and returns the mean two-bar estimate over the window.</summary>
     public double Update(double high, double low)
     {
-        double logRange = Math.Log(high / low);
+        double logRange = LogRatios.Log(high, low);
         double s = TwoBarSpread(high, low, _previousHigh, _previousLow, logRange, _previousLogRange);
         _previousHigh = high;
         _previousLow = low;

@@ -183,7 +183,7 @@ public static partial class Indicators
     }
 
     /// <summary><c>destination[t] = ln(a[t] / b[t])</c>, NaN unless the ratio is finite and positive; four bars at a time
-    /// with <see cref="Vector256.Log(Vector256{double})"/>, bit-identical to <see cref="LogRatios.Log(double, double)"/>.</summary>
+    /// with the lane form of the library's logarithm, bit-identical to <see cref="LogRatios.Log(double, double)"/>.</summary>
     internal static void LogRatio(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> destination) =>
         LogRatios.Batch(a, b, destination);
 
@@ -243,18 +243,15 @@ public static partial class Indicators
 
 /// <summary>
 /// Logarithms of price ratios for the range estimators: <c>ln(a / b)</c>, NaN unless a / b is finite and positive (as
-/// <see cref="Ratio.Log"/>), evaluated with <see cref="Vector256.Log(Vector256{double})"/> (within 3 ulp of
-/// <see cref="Math.Log(double)"/>). The scalar form broadcasts to the same vector function, so the streaming states and
-/// the four-at-a-time batch give identical bits (the vector logarithm works lane by lane).
+/// <see cref="Ratio.Log(double, double)"/>), with the library's logarithm (within 1 ulp of <see cref="Math.Log(double)"/>), whose
+/// scalar and four-lane forms give the same bits, so the streaming states and the four-at-a-time batch are identical.
 /// </summary>
 internal static class LogRatios
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Log(double a, double b)
     {
-        double r = a / b;
-        double ln = Vector256.Log(Vector256.Create(r)).ToScalar();
-        return r > 0 && r < double.PositiveInfinity ? ln : double.NaN;
+        return Ratio.Log(a, b);
     }
 
     /// <summary>destination[i] = Log(a[i], b[i]).</summary>
@@ -265,14 +262,12 @@ internal static class LogRatios
         ref double d = ref MemoryMarshal.GetReference(destination);
         int n = a.Length;
         int i = 0;
-        var zero = Vector256<double>.Zero;
-        var infinity = Vector256.Create(double.PositiveInfinity);
-        var nan = Vector256.Create(double.NaN);
-        for (; i <= n - 4; i += 4)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var r = Vector256.LoadUnsafe(ref ra, (nuint)i) / Vector256.LoadUnsafe(ref rb, (nuint)i);
-            var ok = Vector256.GreaterThan(r, zero) & Vector256.LessThan(r, infinity);
-            Vector256.ConditionalSelect(ok, Vector256.Log(r), nan).StoreUnsafe(ref d, (nuint)i);
+            for (; i <= n - 4; i += 4)
+            {
+                Ratio.Log(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
         }
 
         for (; i < n; i++)

@@ -352,7 +352,7 @@ public struct PriceVolumeCorrelationState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogVolume(double volume)
     {
-        double y = Math.Log(volume + 1.0);
+        double y = LogMath.Log(volume + 1.0);
         return double.IsFinite(y) ? y : double.NaN;
     }
 
