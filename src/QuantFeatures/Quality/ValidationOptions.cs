@@ -3,9 +3,6 @@ namespace QuantFeatures.Quality;
 /// <summary>Options of <see cref="DataValidator"/>.</summary>
 public sealed record ValidationOptions
 {
-    /// <summary>The defaults: OHLCV expected, the default staleness limits, 5 example times per check.</summary>
-    public static ValidationOptions Default { get; } = new();
-
     /// <summary>
     /// Default staleness limits: 1 hour for open interest (base and value), the positioning ratios and the mark and index prices
     /// (published every few minutes, so an hour without change means the feed stopped). Funding rates and intervals are not
@@ -22,6 +19,9 @@ public sealed record ValidationOptions
         [MarketColumn.MarkPrice] = TimeSpan.FromHours(1),
         [MarketColumn.IndexPrice] = TimeSpan.FromHours(1),
     };
+
+    /// <summary>The defaults: OHLCV expected, the default staleness limits, 5 example times per check.</summary>
+    public static ValidationOptions Default { get; } = new();
 
     /// <summary>Columns the data should have (default open, high, low, close, volume); each absent or all-NaN one is a
     /// <see cref="QualityCheck.MissingColumns"/> finding.</summary>
