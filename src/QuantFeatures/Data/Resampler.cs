@@ -81,12 +81,16 @@ public static class Resampler
         var outTime = new long[kept];
         var outCoverage = new double[kept];
         var columns = new double[]?[MarketColumns.All.Count];
-        foreach (var column in source.Columns)
+        var aggregated = source.Columns.Where(c => !c.IsIntrabar()).ToArray();
+        var inputs = new double[aggregated.Length][];
+        var rules = new ResampleAggregation[aggregated.Length];
+        var outputs = new double[aggregated.Length][];
+        for (int k = 0; k < aggregated.Length; k++)
         {
-            if (!column.IsIntrabar())
-            {
-                columns[(int)column] = new double[kept];
-            }
+            inputs[k] = ArrayOf(source, aggregated[k]);
+            rules[k] = AggregationOf(aggregated[k]);
+            outputs[k] = new double[kept];
+            columns[(int)aggregated[k]] = outputs[k];
         }
 
         bool stats = options.IntrabarStatistics;
@@ -95,6 +99,10 @@ public static class Resampler
         double[]? realized = stats ? new double[kept] : null;
         double[]? cv = stats && hasVolume ? new double[kept] : null;
         double scale = Math.Sqrt(delta / sub);
+        var high = ArrayOf(source, MarketColumn.High);
+        var low = ArrayOf(source, MarketColumn.Low);
+        var close = ArrayOf(source, MarketColumn.Close);
+        var volumes = hasVolume ? ArrayOf(source, MarketColumn.Volume) : null;
         var scratch = Scratch.Rent(maxGroup);
         try
         {
@@ -110,24 +118,20 @@ public static class Resampler
                 int length = groups[g + 1] - start;
                 outTime[o] = periods[g];
                 outCoverage[o] = (double)covered[g] / delta;
-                foreach (var column in source.Columns)
+                for (int k = 0; k < inputs.Length; k++)
                 {
-                    if (columns[(int)column] is { } output)
-                    {
-                        output[o] = Aggregate(AggregationOf(column), source[column].Slice(start, length));
-                    }
+                    outputs[k][o] = Aggregate(rules[k], inputs[k].AsSpan(start, length));
                 }
 
                 if (realized is not null)
                 {
-                    realized[o] = ResamplerStatistics.RealizedVolatility(time, source.Close, start, start + length, sub, scale, scratch);
+                    realized[o] = ResamplerStatistics.RealizedVolatility(time, close, start, start + length, sub, scale, scratch);
                 }
 
                 if (vwap is not null)
                 {
-                    var volume = source.Volume.Slice(start, length);
-                    vwap[o] = ResamplerStatistics.Vwap(source.High.Slice(start, length), source.Low.Slice(start, length),
-                        source.Close.Slice(start, length), volume);
+                    var volume = volumes.AsSpan(start, length);
+                    vwap[o] = ResamplerStatistics.Vwap(high.AsSpan(start, length), low.AsSpan(start, length), close.AsSpan(start, length), volume);
                     cv![o] = ResamplerStatistics.CoefficientOfVariation(volume);
                 }
 
@@ -182,6 +186,13 @@ public static class Resampler
         return origin + (q * delta);
     }
 
+    /// <summary>The frame's own array of a column (frames wrap whole arrays; a copy only if that ever changes).</summary>
+    private static double[] ArrayOf(MarketFrame frame, MarketColumn column) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frame.GetMemory(column), out var segment) && segment.Offset == 0
+            && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : frame[column].ToArray();
+
     private static double Aggregate(ResampleAggregation rule, ReadOnlySpan<double> values) => rule switch
     {
         ResampleAggregation.First => values[0],
@@ -197,9 +208,11 @@ public static class Resampler
         var starts = new List<int>();
         var opens = new List<long>();
         long current = long.MinValue;
+        long currentEnd = long.MinValue;
         for (int i = 0; i < time.Length; i++)
         {
-            long p = PeriodStart(time[i], delta, origin);
+            // Times increase: the period changes only once a time reaches the current period's end (no division otherwise).
+            long p = time[i] < currentEnd ? current : PeriodStart(time[i], delta, origin);
             if (time[i] - p > delta - sub)
             {
                 throw new ArgumentException(
@@ -212,6 +225,7 @@ public static class Resampler
                 starts.Add(i);
                 opens.Add(p);
                 current = p;
+                currentEnd = p + delta;
             }
         }
 

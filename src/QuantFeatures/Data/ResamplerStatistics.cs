@@ -8,7 +8,7 @@ namespace QuantFeatures.Data;
 /// </summary>
 internal static class ResamplerStatistics
 {
-    /// <summary>Compensated (Neumaier) sum: exact whenever every partial sum is representable, otherwise within an ulp or
+    /// <summary>Compensated sum: exact whenever every partial sum is representable, otherwise within an ulp or
     /// two of the exact sum whatever the grouping. NaN when any value is NaN.</summary>
     public static double Sum(ReadOnlySpan<double> values)
     {
@@ -45,19 +45,20 @@ internal static class ResamplerStatistics
         return m;
     }
 
-    /// <summary><c>Σ TP_i·V_i / Σ V_i</c>, TP = (H + L + C) / 3; NaN when any value is NaN or not finite, or Σ V = 0.</summary>
+    /// <summary><c>Σ TP_i·V_i / Σ V_i</c>, TP = (H + L + C) / 3; NaN when any value is NaN or not finite, or Σ V = 0. Plain sums:
+    /// a ratio of two sums of positive terms keeps full relative precision.</summary>
     public static double Vwap(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume)
     {
-        var numerator = default(CompensatedSum);
-        var denominator = default(CompensatedSum);
+        double numerator = 0;
+        double denominator = 0;
         for (int i = 0; i < volume.Length; i++)
         {
             double tp = (high[i] + low[i] + close[i]) / 3.0;
-            numerator.Add(tp * volume[i]);
-            denominator.Add(volume[i]);
+            numerator += tp * volume[i];
+            denominator += volume[i];
         }
 
-        return Ratio.Divide(numerator.Value, denominator.Value);
+        return Ratio.Divide(numerator, denominator);
     }
 
     /// <summary>
@@ -98,7 +99,7 @@ internal static class ResamplerStatistics
             return double.NaN;
         }
 
-        double mean = Sum(volume) / volume.Length;
+        double mean = PlainSum(volume) / volume.Length;
         if (!double.IsFinite(mean))
         {
             return double.NaN;
@@ -108,7 +109,19 @@ internal static class ResamplerStatistics
     }
 
     /// <summary>Two-pass sample standard deviation (n ≥ 2, finite values); exactly 0 when every value is equal.</summary>
-    private static double SampleStdDev(ReadOnlySpan<double> values) => SampleStdDev(values, Sum(values) / values.Length);
+    private static double SampleStdDev(ReadOnlySpan<double> values) => SampleStdDev(values, PlainSum(values) / values.Length);
+
+    /// <summary>The mean's sum: the two-pass deviations that follow remove its rounding from the variance to first order.</summary>
+    private static double PlainSum(ReadOnlySpan<double> values)
+    {
+        double s = 0;
+        foreach (double v in values)
+        {
+            s += v;
+        }
+
+        return s;
+    }
 
     private static double SampleStdDev(ReadOnlySpan<double> values, double mean)
     {
@@ -125,7 +138,8 @@ internal static class ResamplerStatistics
         return flat ? 0.0 : Math.Sqrt(m2 / (values.Length - 1));
     }
 
-    /// <summary>Neumaier's compensated running sum.</summary>
+    /// <summary>A compensated running sum: each addition's rounding error, found exactly by Knuth's branch-free TwoSum, is
+    /// accumulated apart and added back at the end (the result is the correctly rounded sum in all but extreme cases).</summary>
     private struct CompensatedSum
     {
         private double _sum;
@@ -134,7 +148,8 @@ internal static class ResamplerStatistics
         public void Add(double value)
         {
             double t = _sum + value;
-            _compensation += Math.Abs(_sum) >= Math.Abs(value) ? (_sum - t) + value : (value - t) + _sum;
+            double z = t - _sum;
+            _compensation += (_sum - (t - z)) + (value - z);
             _sum = t;
         }
 

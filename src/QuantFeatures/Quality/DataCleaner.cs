@@ -28,15 +28,16 @@ public static class DataCleaner
         ArgumentNullException.ThrowIfNull(options);
         var (time, columns) = KlineTable.ToColumns(klines);
         var names = columns.Keys.ToArray();
-        var (rows, changes) = Run(time, names, names.Select(c => columns[c]).ToArray(),
-            options.Timeframe ?? DataValidator.InferTimeframe(time), options);
-        var outColumns = new Dictionary<MarketColumn, double[]>();
+        var table = new Table(time, names, names.Select(c => columns[c]).ToArray());
+        var changes = Run(table, options.Timeframe ?? DataValidator.InferTimeframe(time), options);
+        var (outTime, outColumns) = table.Output();
+        var byName = new Dictionary<MarketColumn, double[]>();
         for (int k = 0; k < names.Length; k++)
         {
-            outColumns[names[k]] = rows.Select(r => r.Values[k]).ToArray();
+            byName[names[k]] = outColumns[k];
         }
 
-        return new CleaningResult<IReadOnlyList<Kline>>(KlineTable.ToKlines(rows.Select(r => r.Time).ToArray(), outColumns), changes);
+        return new CleaningResult<IReadOnlyList<Kline>>(KlineTable.ToKlines(outTime, byName), changes);
     }
 
     /// <summary>Cleans a frame (sorting and de-duplication have nothing to do on a frame; the other fixes apply).</summary>
@@ -48,217 +49,338 @@ public static class DataCleaner
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(options);
         var names = frame.Columns.ToArray();
-        var (rows, changes) = Run(frame.Time.ToArray(), names, names.Select(c => frame[c].ToArray()).ToArray(), frame.Timeframe, options);
-        var b = new MarketFrameBuilder(frame.Timeframe).WithSymbol(frame.Symbol).WithTime(rows.Select(r => r.Time).ToArray());
+        var table = new Table(frame.Time.ToArray(), names, names.Select(c => frame[c].ToArray()).ToArray());
+        var changes = Run(table, frame.Timeframe, options);
+        var (outTime, outColumns) = table.Output();
+        var b = new MarketFrameBuilder(frame.Timeframe).WithSymbol(frame.Symbol).WithTime(outTime);
         for (int k = 0; k < names.Length; k++)
         {
-            b.WithColumn(names[k], rows.Select(r => r.Values[k]).ToArray());
+            b.WithColumn(names[k], outColumns[k]);
         }
 
         return new CleaningResult<MarketFrame>(b.Build(), changes);
     }
 
-    private static (List<Row> Rows, List<CleaningChange> Changes) Run(long[] time, MarketColumn[] names, double[][] columns, Timeframe? timeframe,
-        CleaningOptions options)
+    private static List<CleaningChange> Run(Table t, Timeframe? timeframe, CleaningOptions options)
     {
         if (options.MaxFillBars < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxFillBars, "CleaningOptions.MaxFillBars must be ≥ 1.");
         }
 
-        var rows = new List<Row>(time.Length);
-        for (int i = 0; i < time.Length; i++)
-        {
-            rows.Add(new Row(time[i], i, columns.Select(c => c[i]).ToArray()));
-        }
-
         var changes = new List<CleaningChange>();
         var fixes = options.Fixes;
-        var ix = new ColumnIndex(names);
         if (fixes.HasFlag(CleaningFixes.DropNonPositivePrices))
         {
-            rows = DropNonPositive(rows, ix, changes);
+            DropNonPositive(t, changes);
         }
 
         if (fixes.HasFlag(CleaningFixes.Sort))
         {
-            rows = Sort(rows, changes);
+            Sort(t, changes);
         }
 
         if (fixes.HasFlag(CleaningFixes.Deduplicate))
         {
-            rows = Deduplicate(rows, ix, options.KeepLastDuplicate, changes);
+            Deduplicate(t, options.KeepLastDuplicate, changes);
         }
 
         if (fixes.HasFlag(CleaningFixes.SwapHighLow))
         {
-            SwapHighLow(rows, ix, changes);
+            SwapHighLow(t, changes);
         }
 
         if (fixes.HasFlag(CleaningFixes.ForwardFillGaps) && timeframe is { } tf)
         {
-            rows = FillGaps(rows, names, ix, tf.Milliseconds, options.MaxFillBars, changes);
+            FillGaps(t, tf.Milliseconds, options.MaxFillBars, changes);
         }
 
-        return (rows, changes);
+        return changes;
     }
 
-    private static List<Row> DropNonPositive(List<Row> rows, ColumnIndex ix, List<CleaningChange> changes)
+    private static void DropNonPositive(Table t, List<CleaningChange> changes)
     {
-        var kept = new List<Row>(rows.Count);
-        foreach (var r in rows)
+        double[] open = t.Column(t.Open), high = t.Column(t.High), low = t.Column(t.Low), close = t.Column(t.Close);
+        var kept = new List<int>(t.Rows.Count);
+        foreach (int r in t.Rows)
         {
-            double o = r.Values[ix.Open], h = r.Values[ix.High], l = r.Values[ix.Low], c = r.Values[ix.Close];
+            double o = open[r], h = high[r], l = low[r], c = close[r];
             if (!QualityRules.HasNonPositivePrice(o, h, l, c))
             {
                 kept.Add(r);
                 continue;
             }
 
-            var column = o <= 0 ? MarketColumn.Open : h <= 0 ? MarketColumn.High : l <= 0 ? MarketColumn.Low : MarketColumn.Close;
-            changes.Add(new CleaningChange(CleaningAction.DroppedNonPositivePrice, r.Time, r.Source, column, r.Values[ix[column]], double.NaN,
-                Text($"dropped row {r.Source} at {MarketFrame.FormatTime(r.Time)}: non-positive price (open {o}, high {h}, low {l}, close {c})")));
+            var (column, value) = o <= 0 ? (MarketColumn.Open, o) : h <= 0 ? (MarketColumn.High, h) : l <= 0 ? (MarketColumn.Low, l) : (MarketColumn.Close, c);
+            changes.Add(new CleaningChange(CleaningAction.DroppedNonPositivePrice, t.Time[r], r, column, value, double.NaN,
+                Text($"dropped row {r} at {MarketFrame.FormatTime(t.Time[r])}: non-positive price (open {o}, high {h}, low {l}, close {c})")));
         }
 
-        return kept;
+        t.Rows = kept;
     }
 
-    private static List<Row> Sort(List<Row> rows, List<CleaningChange> changes)
+    private static void Sort(Table t, List<CleaningChange> changes)
     {
-        var sorted = rows.OrderBy(r => r.Time).ToList(); // OrderBy is stable
-        var position = new Dictionary<Row, int>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < sorted.Count; i++)
+        var time = t.Time;
+        var rows = t.Rows;
+        if (IsNonDecreasing(time, rows))
+        {
+            return;
+        }
+
+        // Rows are in input order, so ordering by (time, input row) is the stable sort by time.
+        var sorted = rows.ToArray();
+        Array.Sort(sorted, (a, b) => time[a] != time[b] ? time[a].CompareTo(time[b]) : a.CompareTo(b));
+        var position = new Dictionary<int, int>(sorted.Length);
+        for (int i = 0; i < sorted.Length; i++)
         {
             position[sorted[i]] = i;
         }
 
         long latest = long.MinValue;
-        for (int i = 0; i < rows.Count; i++)
+        foreach (int r in rows)
         {
-            var r = rows[i];
-            if (r.Time < latest)
+            if (time[r] < latest)
             {
                 int to = position[r];
-                var next = sorted[to + 1];
-                changes.Add(new CleaningChange(CleaningAction.MovedRow, r.Time, r.Source, null, r.Source, to,
-                    Text($"moved row {r.Source} ({MarketFrame.FormatTime(r.Time)}), which came after a later time, to position {to}, before row {next.Source} ({MarketFrame.FormatTime(next.Time)})")));
+                int next = sorted[to + 1];
+                changes.Add(new CleaningChange(CleaningAction.MovedRow, time[r], r, null, r, to,
+                    Text($"moved row {r} ({MarketFrame.FormatTime(time[r])}), which came after a later time, to position {to}, before row {next} ({MarketFrame.FormatTime(time[next])})")));
             }
 
-            latest = Math.Max(latest, r.Time);
+            latest = Math.Max(latest, time[r]);
         }
 
-        return sorted;
+        t.Rows = [.. sorted];
     }
 
-    private static List<Row> Deduplicate(List<Row> rows, ColumnIndex ix, bool keepLast, List<CleaningChange> changes)
+    private static bool IsNonDecreasing(long[] time, List<int> rows)
     {
-        var keeper = new Dictionary<long, Row>();
-        IEnumerable<Row> scan = keepLast ? Enumerable.Reverse(rows) : rows;
-        foreach (var r in scan)
+        for (int i = 1; i < rows.Count; i++)
         {
-            keeper.TryAdd(r.Time, r);
+            if (time[rows[i]] < time[rows[i - 1]])
+            {
+                return false;
+            }
         }
 
-        var kept = new List<Row>(keeper.Count);
-        foreach (var r in rows)
+        return true;
+    }
+
+    private static bool IsStrictlyIncreasing(long[] time, List<int> rows)
+    {
+        for (int i = 1; i < rows.Count; i++)
         {
-            var k = keeper[r.Time];
-            if (ReferenceEquals(k, r))
+            if (time[rows[i]] <= time[rows[i - 1]])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Deduplicate(Table t, bool keepLast, List<CleaningChange> changes)
+    {
+        var time = t.Time;
+        if (IsStrictlyIncreasing(time, t.Rows))
+        {
+            return;
+        }
+
+        var keeper = new Dictionary<long, int>();
+        if (keepLast)
+        {
+            for (int i = t.Rows.Count - 1; i >= 0; i--)
+            {
+                keeper.TryAdd(time[t.Rows[i]], t.Rows[i]);
+            }
+        }
+        else
+        {
+            foreach (int r in t.Rows)
+            {
+                keeper.TryAdd(time[r], r);
+            }
+        }
+
+        if (keeper.Count == t.Rows.Count)
+        {
+            return;
+        }
+
+        var close = t.Column(t.Close);
+        var kept = new List<int>(keeper.Count);
+        foreach (int r in t.Rows)
+        {
+            int k = keeper[time[r]];
+            if (k == r)
             {
                 kept.Add(r);
                 continue;
             }
 
-            bool same = r.Values.AsSpan().SequenceEqual(k.Values);
-            changes.Add(new CleaningChange(CleaningAction.RemovedDuplicate, r.Time, r.Source, null, double.NaN, double.NaN,
-                Text($"removed row {r.Source} at {MarketFrame.FormatTime(r.Time)}: the same time as row {k.Source}, which was kept ({(same ? "identical values" : $"values differ: close {r.Values[ix.Close]} removed, {k.Values[ix.Close]} kept")})")));
+            bool same = t.Columns.All(c => c[r].Equals(c[k]));
+            changes.Add(new CleaningChange(CleaningAction.RemovedDuplicate, time[r], r, null, double.NaN, double.NaN,
+                Text($"removed row {r} at {MarketFrame.FormatTime(time[r])}: the same time as row {k}, which was kept ({(same ? "identical values" : $"values differ: close {close[r]} removed, {close[k]} kept")})")));
         }
 
-        return kept;
+        t.Rows = kept;
     }
 
-    private static void SwapHighLow(List<Row> rows, ColumnIndex ix, List<CleaningChange> changes)
+    private static void SwapHighLow(Table t, List<CleaningChange> changes)
     {
-        foreach (var r in rows)
+        double[] high = t.Column(t.High), low = t.Column(t.Low);
+        foreach (int r in t.Rows)
         {
-            double h = r.Values[ix.High], l = r.Values[ix.Low];
+            double h = high[r], l = low[r];
             if (!QualityRules.IsHighBelowLow(h, l))
             {
                 continue;
             }
 
-            r.Values[ix.High] = l;
-            r.Values[ix.Low] = h;
-            string at = $"row {r.Source} at {MarketFrame.FormatTime(r.Time)}";
-            changes.Add(new CleaningChange(CleaningAction.SwappedHighLow, r.Time, r.Source, MarketColumn.High, h, l, Text($"{at}: high {h} < low {l}, high set to {l}")));
-            changes.Add(new CleaningChange(CleaningAction.SwappedHighLow, r.Time, r.Source, MarketColumn.Low, l, h, Text($"{at}: low set to {h}")));
+            high[r] = l;
+            low[r] = h;
+            long time = t.Time[r];
+            string at = $"row {r} at {MarketFrame.FormatTime(time)}";
+            changes.Add(new CleaningChange(CleaningAction.SwappedHighLow, time, r, MarketColumn.High, h, l, Text($"{at}: high {h} < low {l}, high set to {l}")));
+            changes.Add(new CleaningChange(CleaningAction.SwappedHighLow, time, r, MarketColumn.Low, l, h, Text($"{at}: low set to {h}")));
         }
     }
 
-    private static List<Row> FillGaps(List<Row> rows, MarketColumn[] names, ColumnIndex ix, long delta, int maxBars, List<CleaningChange> changes)
+    private static void FillGaps(Table t, long delta, int maxBars, List<CleaningChange> changes)
     {
-        var result = new List<Row>(rows.Count);
-        for (int i = 0; i < rows.Count; i++)
+        var time = t.Time; // input rows only are read through it: inserted bars are appended after them
+        var close = t.Column(t.Close);
+        var result = new List<int>(t.Rows.Count);
+        for (int i = 0; i < t.Rows.Count; i++)
         {
+            int r = t.Rows[i];
             if (i > 0)
             {
-                var previous = rows[i - 1];
-                long diff = rows[i].Time - previous.Time;
-                long missing = diff / delta - 1;
+                int previous = t.Rows[i - 1];
+                long diff = time[r] - time[previous];
+                long missing = (diff / delta) - 1;
                 if (QualityRules.IsGap(diff, delta) && diff % delta == 0 && missing <= maxBars)
                 {
                     for (long j = 1; j <= missing; j++)
                     {
-                        var filled = FilledRow(previous, names, ix);
-                        var bar = new Row(previous.Time + (j * delta), -1, filled);
-                        result.Add(bar);
-                        changes.Add(new CleaningChange(CleaningAction.FilledGap, bar.Time, -1, MarketColumn.Close, double.NaN, filled[ix.Close],
-                            Text($"inserted the missing bar {MarketFrame.FormatTime(bar.Time)} ({j} of {missing} after {MarketFrame.FormatTime(previous.Time)}): open = high = low = close = {filled[ix.Close]}, volumes 0")));
+                        long at = time[previous] + (j * delta);
+                        result.Add(t.Insert(at, previous));
+                        changes.Add(new CleaningChange(CleaningAction.FilledGap, at, -1, MarketColumn.Close, double.NaN, close[previous],
+                            Text($"inserted the missing bar {MarketFrame.FormatTime(at)} ({j} of {missing} after {MarketFrame.FormatTime(time[previous])}): open = high = low = close = {close[previous]}, volumes 0")));
                     }
                 }
             }
 
-            result.Add(rows[i]);
+            result.Add(r);
         }
 
-        return result;
-    }
-
-    private static double[] FilledRow(Row previous, MarketColumn[] names, ColumnIndex ix)
-    {
-        double close = previous.Values[ix.Close];
-        var values = new double[names.Length];
-        for (int k = 0; k < names.Length; k++)
-        {
-            var c = names[k];
-            values[k] = c switch
-            {
-                MarketColumn.Open or MarketColumn.High or MarketColumn.Low or MarketColumn.Close => close,
-                MarketColumn.IntrabarCoverage => 0.0,
-                _ when c.IsIntrabar() => double.NaN,
-                _ => Resampler.AggregationOf(c) == ResampleAggregation.Sum ? 0.0 : previous.Values[k],
-            };
-        }
-
-        return values;
+        t.Rows = result;
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A row being cleaned: its time, its index in the input (−1 when inserted) and its values (mutable for swaps).</summary>
-    private sealed record Row(long Time, int Source, double[] Values);
-
-    /// <summary>Positions of the columns in a row's values.</summary>
-    private sealed class ColumnIndex(MarketColumn[] names)
+    /// <summary>
+    /// The data being cleaned, column by column: the input rows (their arrays are private copies, changed in place by swaps), the
+    /// current row order as indices (dropping, sorting and de-duplicating only rearrange indices), and the bars inserted by gap
+    /// filling (indices from the input row count on).
+    /// </summary>
+    private sealed class Table
     {
-        public int Open { get; } = Array.IndexOf(names, MarketColumn.Open);
+        private readonly int _inputRows;
+        private long[] _time;
+        private readonly List<(long Time, int From)> _inserted = [];
 
-        public int High { get; } = Array.IndexOf(names, MarketColumn.High);
+        public Table(long[] time, MarketColumn[] names, double[][] columns)
+        {
+            _time = time;
+            Names = names;
+            Columns = columns;
+            _inputRows = time.Length;
+            Rows = [.. Enumerable.Range(0, time.Length)];
+            Open = Array.IndexOf(names, MarketColumn.Open);
+            High = Array.IndexOf(names, MarketColumn.High);
+            Low = Array.IndexOf(names, MarketColumn.Low);
+            Close = Array.IndexOf(names, MarketColumn.Close);
+        }
 
-        public int Low { get; } = Array.IndexOf(names, MarketColumn.Low);
+        public long[] Time => _time;
 
-        public int Close { get; } = Array.IndexOf(names, MarketColumn.Close);
+        public MarketColumn[] Names { get; }
 
-        public int this[MarketColumn column] => Array.IndexOf(names, column);
+        public double[][] Columns { get; }
+
+        public List<int> Rows { get; set; }
+
+        public int Open { get; }
+
+        public int High { get; }
+
+        public int Low { get; }
+
+        public int Close { get; }
+
+        public double[] Column(int index) => Columns[index];
+
+        /// <summary>Registers a bar filled from row <paramref name="from"/> and returns its row index (its time is readable at once).</summary>
+        public int Insert(long time, int from)
+        {
+            int index = _inputRows + _inserted.Count;
+            _inserted.Add((time, from));
+            if (index >= _time.Length)
+            {
+                Array.Resize(ref _time, Math.Max(index + 1, _time.Length * 2));
+            }
+
+            _time[index] = time;
+            return index;
+        }
+
+        /// <summary>The rows in their final order: times and one array per column.</summary>
+        public (long[] Time, double[][] Columns) Output()
+        {
+            int n = Rows.Count;
+            var time = new long[n];
+            var columns = new double[Names.Length][];
+            for (int k = 0; k < columns.Length; k++)
+            {
+                columns[k] = new double[n];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                int r = Rows[i];
+                time[i] = Time[r];
+                if (r < _inputRows)
+                {
+                    for (int k = 0; k < columns.Length; k++)
+                    {
+                        columns[k][i] = Columns[k][r];
+                    }
+
+                    continue;
+                }
+
+                int from = _inserted[r - _inputRows].From;
+                double close = Columns[Close][from];
+                for (int k = 0; k < columns.Length; k++)
+                {
+                    columns[k][i] = FilledValue(Names[k], close, Columns[k][from]);
+                }
+            }
+
+            return (time, columns);
+        }
+
+        /// <summary>The value of a filled bar: prices = previous close, summed columns 0, coverage 0, other sub-bar statistics
+        /// NaN, "as of" columns carried forward.</summary>
+        private static double FilledValue(MarketColumn column, double previousClose, double previousValue) => column switch
+        {
+            MarketColumn.Open or MarketColumn.High or MarketColumn.Low or MarketColumn.Close => previousClose,
+            MarketColumn.IntrabarCoverage => 0.0,
+            _ when column.IsIntrabar() => double.NaN,
+            _ => Resampler.AggregationOf(column) == ResampleAggregation.Sum ? 0.0 : previousValue,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using QuantFeatures.Data;
 using QuantFeatures.Kernels;
 
@@ -26,7 +27,7 @@ public static class DataValidator
     public static QualityReport Validate(MarketFrame frame, ValidationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var columns = frame.Columns.Select(c => (c, frame.GetMemory(c))).ToList();
+        var columns = frame.Columns.Select(c => (c, ArrayOf(frame, c))).ToList();
         return Run(frame.Time.ToArray(), columns, frame.Timeframe, sparse: true, options ?? ValidationOptions.Default);
     }
 
@@ -41,7 +42,7 @@ public static class DataValidator
     {
         ArgumentNullException.ThrowIfNull(klines);
         var (time, columns) = KlineTable.ToColumns(klines);
-        var list = columns.Select(kv => (kv.Key, (ReadOnlyMemory<double>)kv.Value)).ToList();
+        var list = columns.Select(kv => (kv.Key, kv.Value)).ToList();
         return Run(time, list, timeframe ?? InferTimeframe(time), sparse: false, options ?? ValidationOptions.Default);
     }
 
@@ -69,7 +70,7 @@ public static class DataValidator
         return new Timeframe(best.Key);
     }
 
-    private static QualityReport Run(long[] time, List<(MarketColumn Column, ReadOnlyMemory<double> Values)> columns, Timeframe? timeframe,
+    private static QualityReport Run(long[] time, List<(MarketColumn Column, double[] Values)> columns, Timeframe? timeframe,
         bool sparse, ValidationOptions options)
     {
         int n = time.Length;
@@ -89,7 +90,7 @@ public static class DataValidator
 
         findings[(int)QualityCheck.EmptyFrame] = Pass(QualityCheck.EmptyFrame);
         var byColumn = columns.ToDictionary(c => c.Column, c => c.Values);
-        var empty = columns.Where(c => AllNaN(c.Values.Span)).Select(c => c.Column).ToHashSet();
+        var empty = columns.Where(c => AllNaN(c.Values)).Select(c => c.Column).ToHashSet();
         findings[(int)QualityCheck.MissingColumns] = MissingColumns(byColumn, empty, options);
         var usable = columns.Where(c => !empty.Contains(c.Column)).ToList();
         findings[(int)QualityCheck.NaNValues] = NaNValues(time, usable.Where(c => !c.Column.IsIntrabar()).ToList(), max);
@@ -99,17 +100,17 @@ public static class DataValidator
         var l = byColumn[MarketColumn.Low];
         var c = byColumn[MarketColumn.Close];
         findings[(int)QualityCheck.NonPositivePrices] = RowCheck(QualityCheck.NonPositivePrices, time, max,
-            i => QualityRules.HasNonPositivePrice(o.Span[i], h.Span[i], l.Span[i], c.Span[i]), "bars with a price <= 0");
+            i => QualityRules.HasNonPositivePrice(o[i], h[i], l[i], c[i]), "bars with a price <= 0");
         findings[(int)QualityCheck.HighBelowLow] = RowCheck(QualityCheck.HighBelowLow, time, max,
-            i => QualityRules.IsHighBelowLow(h.Span[i], l.Span[i]), "bars with high < low");
+            i => QualityRules.IsHighBelowLow(h[i], l[i]), "bars with high < low");
         findings[(int)QualityCheck.OpenCloseOutsideRange] = RowCheck(QualityCheck.OpenCloseOutsideRange, time, max,
-            i => QualityRules.IsOpenCloseOutsideRange(o.Span[i], h.Span[i], l.Span[i], c.Span[i]), "bars whose open or close lies outside [low, high]");
+            i => QualityRules.IsOpenCloseOutsideRange(o[i], h[i], l[i], c[i]), "bars whose open or close lies outside [low, high]");
         var negative = new bool[n];
         foreach (var (column, values) in columns)
         {
             if (Resampler.AggregationOf(column) == ResampleAggregation.Sum)
             {
-                var v = values.Span;
+                var v = values;
                 for (int i = 0; i < n; i++)
                 {
                     negative[i] |= v[i] < 0;
@@ -124,17 +125,23 @@ public static class DataValidator
 
         // Time-order checks on the rows sorted by time, duplicates removed (the first row of a time kept).
         var order = SortedDistinctRows(time);
-        var sortedTime = order.Select(i => time[i]).ToArray();
+        var sortedTime = Gather(time, order);
         findings[(int)QualityCheck.Gaps] = Gaps(sortedTime, timeframe, max);
         findings[(int)QualityCheck.VolumeAnomalies] = byColumn.TryGetValue(MarketColumn.Volume, out var volume) && !empty.Contains(MarketColumn.Volume)
-            ? VolumeAnomalies(sortedTime, order.Select(i => volume.Span[i]).ToArray(), max)
+            ? VolumeAnomalies(sortedTime, Gather(volume, order), max)
             : NotApplicable(QualityCheck.VolumeAnomalies);
         findings[(int)QualityCheck.StaleValues] = sparse ? Stale(time, columns, options, max) : NotApplicable(QualityCheck.StaleValues);
         findings[(int)QualityCheck.IncompleteBars] = byColumn.TryGetValue(MarketColumn.IntrabarCoverage, out var coverage)
-            ? Incomplete(time, coverage.Span, max)
+            ? Incomplete(time, coverage, max)
             : NotApplicable(QualityCheck.IncompleteBars);
         return new QualityReport(n, timeframe, sortedTime[0], sortedTime[^1], findings);
     }
+
+    /// <summary>The frame's own array of a column (no copy; frames wrap whole arrays).</summary>
+    private static double[] ArrayOf(MarketFrame frame, MarketColumn column) =>
+        MemoryMarshal.TryGetArray(frame.GetMemory(column), out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : frame[column].ToArray();
 
     private static QualityFinding Pass(QualityCheck check) => new(check, check.DefaultSeverity(), true, 0, 0, [], [], "");
 
@@ -153,7 +160,7 @@ public static class DataValidator
         return true;
     }
 
-    private static QualityFinding MissingColumns(Dictionary<MarketColumn, ReadOnlyMemory<double>> present, HashSet<MarketColumn> empty, ValidationOptions options)
+    private static QualityFinding MissingColumns(Dictionary<MarketColumn, double[]> present, HashSet<MarketColumn> empty, ValidationOptions options)
     {
         var expected = options.ExpectedColumns.Distinct().ToArray();
         var missing = expected.Where(c => !present.ContainsKey(c) || empty.Contains(c)).ToArray();
@@ -168,28 +175,27 @@ public static class DataValidator
             (double)missing.Length / expected.Length, [], missing, detail);
     }
 
-    private static QualityFinding NaNValues(long[] time, List<(MarketColumn Column, ReadOnlyMemory<double> Values)> columns, int max)
+    private static QualityFinding NaNValues(long[] time, List<(MarketColumn Column, double[] Values)> columns, int max)
     {
-        var hits = new Hits(max);
+        var rowHasNaN = new bool[time.Length];
         long cells = 0;
-        var which = new List<MarketColumn>();
-        var perColumn = new long[columns.Count];
-        for (int i = 0; i < time.Length; i++)
+        var which = new List<(MarketColumn Column, long Count)>();
+        foreach (var (column, values) in columns)
         {
-            bool any = false;
-            for (int k = 0; k < columns.Count; k++)
+            long count = 0;
+            for (int i = 0; i < values.Length; i++)
             {
-                if (double.IsNaN(columns[k].Values.Span[i]))
+                if (double.IsNaN(values[i]))
                 {
-                    cells++;
-                    perColumn[k]++;
-                    any = true;
+                    count++;
+                    rowHasNaN[i] = true;
                 }
             }
 
-            if (any)
+            if (count > 0)
             {
-                hits.Add(time[i]);
+                which.Add((column, count));
+                cells += count;
             }
         }
 
@@ -198,23 +204,24 @@ public static class DataValidator
             return Pass(QualityCheck.NaNValues);
         }
 
-        for (int k = 0; k < columns.Count; k++)
+        var hits = new Hits(max);
+        for (int i = 0; i < time.Length; i++)
         {
-            if (perColumn[k] > 0)
+            if (rowHasNaN[i])
             {
-                which.Add(columns[k].Column);
+                hits.Add(time[i]);
             }
         }
 
         string detail = string.Create(CultureInfo.InvariantCulture,
-            $"{cells} NaN cells in {hits.Count} rows: {string.Join(", ", which.Select(c => $"{c.Name()} {perColumn[columns.FindIndex(x => x.Column == c)]}"))}");
+            $"{cells} NaN cells in {hits.Count} rows: {string.Join(", ", which.Select(w => $"{w.Column.Name()} {w.Count}"))}");
         return new QualityFinding(QualityCheck.NaNValues, QualitySeverity.Warning, true, (int)Math.Min(cells, int.MaxValue),
-            (double)cells / ((double)time.Length * columns.Count), hits.Times, which, detail);
+            (double)cells / ((double)time.Length * columns.Count), hits.Times, which.Select(w => w.Column).ToArray(), detail);
     }
 
-    private static QualityFinding InfiniteValues(long[] time, List<(MarketColumn Column, ReadOnlyMemory<double> Values)> columns, int max)
+    private static QualityFinding InfiniteValues(long[] time, List<(MarketColumn Column, double[] Values)> columns, int max)
     {
-        var which = columns.Where(c => HasInfinity(c.Values.Span)).Select(c => c.Column).ToArray();
+        var which = columns.Where(c => HasInfinity(c.Values)).Select(c => c.Column).ToArray();
         if (which.Length == 0)
         {
             return Pass(QualityCheck.InfiniteValues);
@@ -223,7 +230,7 @@ public static class DataValidator
         var infinite = new bool[time.Length];
         foreach (var (_, values) in columns)
         {
-            var v = values.Span;
+            var v = values;
             for (int i = 0; i < v.Length; i++)
             {
                 infinite[i] |= double.IsInfinity(v[i]);
@@ -267,15 +274,29 @@ public static class DataValidator
 
     private static QualityFinding Duplicates(long[] time, int max)
     {
-        var seen = new HashSet<long>();
         var hits = new Hits(max);
         var distinct = new HashSet<long>();
-        for (int i = 0; i < time.Length; i++)
+        if (IsNonDecreasing(time))
         {
-            if (!seen.Add(time[i]))
+            for (int i = 1; i < time.Length; i++)
             {
-                hits.Add(time[i]);
-                distinct.Add(time[i]);
+                if (time[i] == time[i - 1])
+                {
+                    hits.Add(time[i]);
+                    distinct.Add(time[i]);
+                }
+            }
+        }
+        else
+        {
+            var seen = new HashSet<long>(time.Length);
+            foreach (long t in time)
+            {
+                if (!seen.Add(t))
+                {
+                    hits.Add(t);
+                    distinct.Add(t);
+                }
             }
         }
 
@@ -283,6 +304,19 @@ public static class DataValidator
             ? Pass(QualityCheck.DuplicateTimes)
             : new QualityFinding(QualityCheck.DuplicateTimes, QualitySeverity.Fatal, true, hits.Count, (double)hits.Count / time.Length, hits.Times, [],
                 string.Create(CultureInfo.InvariantCulture, $"{hits.Count} extra rows repeat {distinct.Count} open times"));
+    }
+
+    private static bool IsNonDecreasing(long[] time)
+    {
+        for (int i = 1; i < time.Length; i++)
+        {
+            if (time[i] < time[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static QualityFinding Unsorted(long[] time, int max)
@@ -304,6 +338,17 @@ public static class DataValidator
 
     private static int[] SortedDistinctRows(long[] time)
     {
+        if (IsStrictlyIncreasing(time))
+        {
+            var identity = new int[time.Length];
+            for (int i = 0; i < identity.Length; i++)
+            {
+                identity[i] = i;
+            }
+
+            return identity;
+        }
+
         var rows = Enumerable.Range(0, time.Length).ToArray();
         var keys = (long[])time.Clone();
         Array.Sort(keys, rows); // not stable: restore the row order within equal times below
@@ -323,6 +368,30 @@ public static class DataValidator
         }
 
         return [.. result];
+    }
+
+    private static T[] Gather<T>(T[] values, int[] order)
+    {
+        var result = new T[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            result[i] = values[order[i]];
+        }
+
+        return result;
+    }
+
+    private static bool IsStrictlyIncreasing(long[] time)
+    {
+        for (int i = 1; i < time.Length; i++)
+        {
+            if (time[i] <= time[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static QualityFinding Gaps(long[] sortedTime, Timeframe? timeframe, int max)
@@ -374,7 +443,7 @@ public static class DataValidator
                 string.Create(CultureInfo.InvariantCulture, $"{hits.Count} anomalous volumes: {zeros} zero, {hits.Count - zeros} spikes (z-score > {QualityRules.VolumeAnomalyThreshold} against the {QualityRules.VolumeAnomalyPeriod} bars before)"));
     }
 
-    private static QualityFinding Stale(long[] time, List<(MarketColumn Column, ReadOnlyMemory<double> Values)> columns, ValidationOptions options, int max)
+    private static QualityFinding Stale(long[] time, List<(MarketColumn Column, double[] Values)> columns, ValidationOptions options, int max)
     {
         var checkedColumns = columns.Where(c => options.StalenessLimits.ContainsKey(c.Column)).ToList();
         if (checkedColumns.Count == 0)
@@ -388,7 +457,7 @@ public static class DataValidator
         foreach (var (column, memory) in checkedColumns)
         {
             long limit = (long)options.StalenessLimits[column].TotalMilliseconds;
-            var v = memory.Span;
+            var v = memory;
             int runStart = -1;
             bool any = false;
             for (int i = 0; i < v.Length; i++)
