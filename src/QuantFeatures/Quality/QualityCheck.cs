@@ -7,7 +7,7 @@ public enum QualitySeverity
     Warning,
 
     /// <summary>The data is wrong or cannot become a <see cref="MarketFrame"/> as it is: fix it (see <see cref="DataCleaner"/>)
-    /// or drop it before computing features. The CLI's <c>validate</c> exits non-zero when a fatal check fails.</summary>
+    /// or drop it before computing features (<see cref="QualityReport.HasFatal"/>).</summary>
     Fatal,
 }
 
