@@ -294,6 +294,7 @@ public class ResamplerTests
         Assert.Contains("straddles", s.Message);
         Assert.Contains("2025-01-01T00:50:00Z", s.Message);
         Assert.Throws<ArgumentNullException>(() => Resampler.Resample(null!, Timeframe.OneHour));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Resampler.Resample(frame, default));
         Assert.Throws<ArgumentOutOfRangeException>(() => Resampler.Resample(frame, Timeframe.OneHour, new ResampleOptions { IncompleteBars = (IncompleteBarPolicy)9 }));
     }
 

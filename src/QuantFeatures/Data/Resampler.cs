@@ -37,6 +37,7 @@ public static class Resampler
     /// <returns>The frame at the target timeframe, same symbol.</returns>
     /// <exception cref="ArgumentException">The target is not a whole multiple of the source timeframe, or a source bar straddles
     /// two target bars.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The target is <c>default(Timeframe)</c>, or the options name an unknown policy.</exception>
     public static MarketFrame Resample(MarketFrame source, Timeframe target, ResampleOptions? options = null) =>
         ResampleDetailed(source, target, options).Frame;
 
@@ -53,6 +54,11 @@ public static class Resampler
 
         long sub = source.Timeframe.Milliseconds;
         long delta = target.Milliseconds;
+        if (delta <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), target, "The target timeframe must be positive (default(Timeframe) is not a timeframe).");
+        }
+
         if (delta % sub != 0)
         {
             throw new ArgumentException($"Cannot resample {source.Timeframe} bars to {target}: the target timeframe must be a whole multiple of the source timeframe.", nameof(target));
