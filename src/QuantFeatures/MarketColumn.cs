@@ -51,6 +51,28 @@ public enum MarketColumn
     TopTraderPositionRatio,
     /// <summary><c>taker_long_short_vol_ratio</c>: taker buy/sell volume ratio.</summary>
     TakerLongShortVolRatio,
+    /// <summary>
+    /// <c>intrabar_coverage</c>: share of the bar's time covered by the finer sub-bars it was resampled from, in (0, 1];
+    /// 1 = every sub-bar present. Produced by <see cref="Data.Resampler"/>: <c>Σ sub-bar durations present / Δ</c>.
+    /// </summary>
+    IntrabarCoverage,
+    /// <summary>
+    /// <c>intrabar_vwap</c>: volume-weighted average price of the bar's sub-bars, <c>Σ TP_i·V_i / Σ V_i</c> with the sub-bar
+    /// typical price <c>TP = (H + L + C) / 3</c>. Produced by <see cref="Data.Resampler"/>; NaN when a sub-bar value is NaN or
+    /// Σ V = 0.
+    /// </summary>
+    IntrabarVwap,
+    /// <summary>
+    /// <c>intrabar_realized_vol</c>: sample standard deviation (n − 1) of the sub-bar log returns
+    /// <c>ln(C_i / C_(i−1))</c> × √(sub-bars per bar). Each sub-bar's return uses the close of the sub-bar just before it,
+    /// so the bar's first return starts from the previous bar's last close. Produced by <see cref="Data.Resampler"/>.
+    /// </summary>
+    IntrabarRealizedVol,
+    /// <summary>
+    /// <c>intrabar_volume_cv</c>: coefficient of variation of the sub-bar volumes, sample std (n − 1) / mean.
+    /// Produced by <see cref="Data.Resampler"/>; NaN when a sub-bar volume is NaN, fewer than 2 sub-bars, or the mean is 0.
+    /// </summary>
+    IntrabarVolumeCv,
 }
 
 /// <summary>Names and lookups for <see cref="MarketColumn"/>.</summary>
@@ -62,6 +84,7 @@ public static class MarketColumns
         "open_interest", "open_interest_value", "funding_rate", "funding_interval_hours", "mark_price", "index_price",
         "long_liquidation_notional", "short_liquidation_notional", "liquidation_count", "long_short_ratio",
         "top_trader_long_short_ratio", "top_trader_position_ratio", "taker_long_short_vol_ratio",
+        "intrabar_coverage", "intrabar_vwap", "intrabar_realized_vol", "intrabar_volume_cv",
     ];
 
     private static readonly Dictionary<string, MarketColumn> ByName = CreateLookup();
@@ -71,6 +94,16 @@ public static class MarketColumns
 
     /// <summary>The columns every frame has: open, high, low, close.</summary>
     public static IReadOnlyList<MarketColumn> Required { get; } = [MarketColumn.Open, MarketColumn.High, MarketColumn.Low, MarketColumn.Close];
+
+    /// <summary>
+    /// The sub-bar statistics that <see cref="Data.Resampler"/> adds to a resampled frame (coverage, VWAP, realized
+    /// volatility, volume CV). They are derived from other data, not raw inputs: <c>data_completeness</c> does not count them.
+    /// </summary>
+    public static IReadOnlyList<MarketColumn> Intrabar { get; } =
+        [MarketColumn.IntrabarCoverage, MarketColumn.IntrabarVwap, MarketColumn.IntrabarRealizedVol, MarketColumn.IntrabarVolumeCv];
+
+    /// <summary>Whether the column is one of the resampler's sub-bar statistics (<see cref="Intrabar"/>).</summary>
+    public static bool IsIntrabar(this MarketColumn column) => column >= MarketColumn.IntrabarCoverage && column <= MarketColumn.IntrabarVolumeCv;
 
     /// <summary>The snake_case name of a column, e.g. <c>taker_buy_volume</c>.</summary>
     public static string Name(this MarketColumn column) =>

@@ -17,6 +17,7 @@ public class CatalogContractTests
     [InlineData(FeatureFamily.Price, 62)]
     [InlineData(FeatureFamily.Volume, 28)]
     [InlineData(FeatureFamily.TimeQuality, 8)]
+    [InlineData(FeatureFamily.Microstructure, 5)]
     public void Family_sizes_match_the_contract(FeatureFamily family, int count) =>
         Assert.Equal(count, Catalog.InFamily(family).Count);
 

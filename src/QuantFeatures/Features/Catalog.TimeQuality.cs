@@ -1,4 +1,5 @@
 using QuantFeatures.Kernels;
+using QuantFeatures.Quality;
 using static QuantFeatures.MarketColumn;
 
 namespace QuantFeatures;
@@ -36,29 +37,25 @@ internal static class TimeQualityCatalog
         b.Add("volume_anomaly", FeatureFamily.TimeQuality, [Volume], Indicators.VolumeAnomalyLookback(),
             "1 when the bar's volume is zero or more than 5 standard deviations above the mean of the preceding 20 bars, else 0. The z-score is taken against the preceding window because a 20-bar window that includes the bar caps any z-score at 19/√20 ≈ 4.25, so 'z > 5' could never fire. During the first 20 bars (and while the z-score is undefined) only zero volume is flagged.",
             "1 if V = 0 or (V_t - mean(V, t-20..t-1)) / std(V, t-20..t-1) > 5 else 0", "NaN when V is NaN; otherwise 0 or 1 (an undefined z-score counts as not anomalous).",
-            (ctx, d) => Indicators.VolumeAnomaly(ctx.Input(Volume), 20, 5.0, d),
-            [FeatureParameter.Period(20, min: 2), new FeatureParameter("threshold", 5.0, double.MinValue, double.MaxValue)]);
+            (ctx, d) => Indicators.VolumeAnomaly(ctx.Input(Volume), QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold, d),
+            [FeatureParameter.Period(QualityRules.VolumeAnomalyPeriod, min: 2),
+                new FeatureParameter("threshold", QualityRules.VolumeAnomalyThreshold, double.MinValue, double.MaxValue)]);
         b.Add("data_completeness", FeatureFamily.TimeQuality, MarketColumns.Required.ToArray(), 0,
-            "Share of the frame's present input columns (every column the frame has, not only OHLC) that are not NaN at the bar. Stale sparse values, which the loader turns into NaN, lower it.",
-            "count(non-NaN present columns at t) / count(present columns)", "Never NaN.",
-            (ctx, d) =>
-            {
-                var frame = ctx.Frame;
-                var columns = new ReadOnlyMemory<double>[frame.Columns.Count];
-                for (int i = 0; i < columns.Length; i++)
-                {
-                    columns[i] = frame.GetMemory(frame.Columns[i]);
-                }
-
-                Indicators.DataCompleteness(columns, d);
-            });
+            "Share of the frame's present input columns (every column the frame has, not only OHLC) that are not NaN at the bar. Stale sparse values, which the loader turns into NaN, lower it. The resampler's sub-bar statistics (intrabar_*) are derived values, not inputs, and are not counted.",
+            "count(non-NaN present columns at t) / count(present columns), intrabar_* columns excluded", "Never NaN.",
+            (ctx, d) => Indicators.DataCompleteness(CompletenessColumns(ctx.Frame), d));
         b.Add("quality_score", FeatureFamily.TimeQuality, MarketColumns.Required.ToArray(), 0,
-            "Bar quality in [0, 1]: 0 for an invalid bar, else data_completeness halved by a gap before the bar and halved by a volume anomaly (volume_anomaly is used when the frame has volume; a NaN anomaly counts as 0). Staleness of sparse sources enters through data_completeness, because the loader turns values past their staleness limit into NaN.",
-            "0 if any of O, H, L, C <= 0 or H < max(O, C) or L > min(O, C); else data_completeness × (1 - 0.5 gap_detected) × (1 - 0.5 volume_anomaly)",
-            "Never NaN: NaN prices do not invalidate the bar but lower data_completeness.",
+            "Bar quality in [0, 1]: 0 for an invalid bar, else data_completeness halved by a gap before the bar and halved by a volume anomaly (volume_anomaly is used when the frame has volume; a NaN anomaly counts as 0), times the share of the bar covered by its sub-bars on a resampled frame (intrabar_coverage, 1 otherwise). Staleness of sparse sources enters through data_completeness, because the loader turns values past their staleness limit into NaN. The rules are those of the data-quality validator.",
+            "0 if any of O, H, L, C <= 0 or H < L or H < max(O, C) or L > min(O, C); else data_completeness × (1 - 0.5 gap_detected) × (1 - 0.5 volume_anomaly) × intrabar_coverage",
+            "Never NaN: NaN prices do not invalidate the bar but lower data_completeness; a NaN intrabar_coverage counts as 0.",
             (ctx, d) => Indicators.QualityScore(ctx.Input(Open), ctx.Input(High), ctx.Input(Low), ctx.Close, ctx.Feature("data_completeness"),
-                ctx.Feature("gap_detected"), ctx.Frame.Has(Volume) ? ctx.Feature("volume_anomaly") : default, d));
+                ctx.Feature("gap_detected"), ctx.Frame.Has(Volume) ? ctx.Feature("volume_anomaly") : default,
+                ctx.Frame.Has(IntrabarCoverage) ? ctx.Input(IntrabarCoverage) : default, d));
     }
+
+    /// <summary>The columns <c>data_completeness</c> counts: every present column except the resampler's sub-bar statistics.</summary>
+    internal static ReadOnlyMemory<double>[] CompletenessColumns(MarketFrame frame) =>
+        frame.Columns.Where(c => !c.IsIntrabar()).Select(frame.GetMemory).ToArray();
 
     private static double[][] HourOfDay(FeatureContext ctx) =>
         ctx.Shared("calendar:hour", 2, (c, a) => Indicators.HourOfDayEncoding(c.Frame.Time, c.Timeframe.Milliseconds, a[0], a[1]));

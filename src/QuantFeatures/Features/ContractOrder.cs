@@ -20,5 +20,7 @@ internal static class ContractOrder
         "taker_buy_ratio", "buy_sell_ratio", "cvd", "cvd_20", "vpin_50", "avg_trade_size",
         // Time and quality
         "hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "volume_anomaly", "data_completeness", "quality_score",
+        // Microstructure (from finer sub-bars; computed by the resampler)
+        "vwap_deviation", "realized_vol_intrabar", "volume_cv_intrabar", "price_efficiency", "volatility_regime_168h",
     ];
 }

@@ -55,6 +55,7 @@ public sealed class FeatureCatalog
         PriceStatsCatalog.Register(b);
         VolumeCatalog.Register(b);
         TimeQualityCatalog.Register(b);
+        MicrostructureCatalog.Register(b);
         return new FeatureCatalog(b.Ordered(ContractOrder.Names));
     }
 }

@@ -9,17 +9,20 @@ public enum FeatureFamily
     Volume,
     /// <summary><c>time_quality</c>: calendar encodings and data-quality flags.</summary>
     TimeQuality,
+    /// <summary><c>microstructure</c>: statistics of the finer sub-bars a bar was resampled from (see <see cref="Data.Resampler"/>).</summary>
+    Microstructure,
 }
 
 /// <summary>Identifiers of <see cref="FeatureFamily"/> as used in the CLI and the catalogue listing.</summary>
 public static class FeatureFamilies
 {
-    /// <summary>The family's identifier: <c>price</c>, <c>volume</c> or <c>time_quality</c>.</summary>
+    /// <summary>The family's identifier: <c>price</c>, <c>volume</c>, <c>time_quality</c> or <c>microstructure</c>.</summary>
     public static string Id(this FeatureFamily family) => family switch
     {
         FeatureFamily.Price => "price",
         FeatureFamily.Volume => "volume",
         FeatureFamily.TimeQuality => "time_quality",
+        FeatureFamily.Microstructure => "microstructure",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown feature family."),
     };
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using QuantFeatures.Internal;
+using QuantFeatures.Quality;
 
 namespace QuantFeatures.Kernels;
 
@@ -13,7 +14,8 @@ public static partial class Indicators
     /// <param name="timeframeMilliseconds">Bar length Δ in milliseconds (&gt; 0).</param>
     /// <param name="destination">Output 0 or 1.</param>
     /// <remarks>Exact integer test: <c>diff &gt; Δ + ⌊Δ / 10⌋</c>, equivalent to diff &gt; 1.1 Δ for integer
-    /// milliseconds. Lookback 0; never NaN. Equals <see cref="GapState.Update"/> bit for bit.</remarks>
+    /// milliseconds — the same rule as the <see cref="Quality.QualityCheck.Gaps"/> check of the validator. Lookback 0; never
+    /// NaN. Equals <see cref="GapState.Update"/> bit for bit.</remarks>
     public static void GapDetected(ReadOnlySpan<long> openTime, long timeframeMilliseconds, Span<double> destination)
     {
         CheckTimeframe(timeframeMilliseconds);
@@ -61,7 +63,7 @@ public struct GapState
         return gap;
     }
 
-    /// <summary>Δ + ⌊Δ/10⌋: for integer differences, diff &gt; this ⇔ diff &gt; 1.1 Δ.</summary>
+    /// <summary>Δ + ⌊Δ/10⌋: for integer differences, diff &gt; this ⇔ diff &gt; 1.1 Δ (the quality validator's gap rule).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static long Limit(long timeframeMilliseconds) => timeframeMilliseconds + timeframeMilliseconds / 10;
+    internal static long Limit(long timeframeMilliseconds) => QualityRules.GapLimit(timeframeMilliseconds);
 }

@@ -38,7 +38,8 @@ public static class RandomFrames
         return gen.ToArbitrary();
     }
 
-    /// <summary>Builds the frame of a case: a random walk with every optional input the single-frame families read.</summary>
+    /// <summary>Builds the frame of a case: a random walk with every optional input the single-frame families read, including the
+    /// resampler's sub-bar statistics that the microstructure family reads.</summary>
     public static MarketFrame Build(FrameCase c) => Build(c, c.Seed, 0);
 
     /// <summary>
@@ -51,7 +52,7 @@ public static class RandomFrames
         var future = new Random(futureSeed ^ 0x5bd1e995);
         int n = c.Length;
         var t = new long[n];
-        var cols = new double[9][];
+        var cols = new double[13][];
         for (int k = 0; k < cols.Length; k++)
         {
             cols[k] = new double[n];
@@ -85,6 +86,12 @@ public static class RandomFrames
             cols[6][i] = volume == 0 ? 0 : Math.Floor(1 + 100 * r.NextDouble());
             cols[7][i] = volume * r.NextDouble();
             cols[8][i] = cols[7][i] * p;
+            // The resampler's sub-bar statistics (so the microstructure features run on every random frame): coverage mostly 1,
+            // a VWAP near the typical price, a non-negative realized volatility (0 on flat bars), a volume CV (NaN without volume).
+            cols[9][i] = r.NextDouble() < 0.9 ? 1.0 : r.Next(1, 60) / 60.0;
+            cols[10][i] = volume == 0 ? double.NaN : (high + low + p) / 3 * (1 + 0.001 * Support.TestData.Gauss(r));
+            cols[11][i] = flat ? 0.0 : Math.Abs(0.01 * Support.TestData.Gauss(r));
+            cols[12][i] = volume == 0 ? double.NaN : 0.2 + r.NextDouble();
             if (c.NanRate > 0)
             {
                 for (int k = 0; k < cols.Length; k++)
@@ -101,6 +108,7 @@ public static class RandomFrames
         [
             MarketColumn.Open, MarketColumn.High, MarketColumn.Low, MarketColumn.Close, MarketColumn.Volume, MarketColumn.QuoteVolume,
             MarketColumn.Trades, MarketColumn.TakerBuyVolume, MarketColumn.TakerBuyQuoteVolume,
+            MarketColumn.IntrabarCoverage, MarketColumn.IntrabarVwap, MarketColumn.IntrabarRealizedVol, MarketColumn.IntrabarVolumeCv,
         ];
         var b = new MarketFrameBuilder(c.Timeframe).WithSymbol("PROP").WithTime(t);
         for (int k = 0; k < names.Length; k++)

@@ -85,6 +85,35 @@ public static class TestData
         return MarketFrame.Create(Timeframe.Parse(timeframe), t, cols[0], cols[1], cols[2], cols[3], cols[4], symbol);
     }
 
+    /// <summary>Loads a sample 1m kline file (<c>binance-um-2025/1m/SYMBOL-1m.csv.gz</c>, columns open_time, open_time_ms, OHLCV).</summary>
+    public static MarketFrame LoadBinanceMinutes(string symbol = "BTCUSDT")
+    {
+        var path = SamplePath("binance-um-2025", "1m", $"{symbol}-1m.csv.gz");
+        using var file = File.OpenRead(path);
+        using var gz = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gz);
+        _ = reader.ReadLine();
+        var t = new List<long>();
+        var cols = new List<double>[5];
+        for (int k = 0; k < 5; k++)
+        {
+            cols[k] = [];
+        }
+
+        while (reader.ReadLine() is { Length: > 0 } line)
+        {
+            var f = line.Split(',');
+            t.Add(long.Parse(f[1], CultureInfo.InvariantCulture));
+            for (int k = 0; k < 5; k++)
+            {
+                cols[k].Add(double.Parse(f[2 + k], CultureInfo.InvariantCulture));
+            }
+        }
+
+        return MarketFrame.Create(Timeframe.OneMinute, t.ToArray(), cols[0].ToArray(), cols[1].ToArray(), cols[2].ToArray(), cols[3].ToArray(),
+            cols[4].ToArray(), symbol);
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
