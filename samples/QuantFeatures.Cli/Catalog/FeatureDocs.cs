@@ -37,6 +37,7 @@ public static class FeatureDocs
         FeatureFamily.Price => "Price features",
         FeatureFamily.Volume => "Volume and order-flow features",
         FeatureFamily.TimeQuality => "Time and quality features",
+        FeatureFamily.Microstructure => "Microstructure features",
         _ => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(family.Id().Replace('_', ' ')) + " features",
     };
 
@@ -45,6 +46,8 @@ public static class FeatureDocs
         FeatureFamily.Price => "Levels, returns, trend, momentum, volatility and k-bar shape, computed from the OHLC prices.",
         FeatureFamily.Volume => "Volume statistics, volume-weighted prices, liquidity and spread estimators, and taker order flow.",
         FeatureFamily.TimeQuality => "Cyclical encodings of the decision time and data-quality flags.",
+        FeatureFamily.Microstructure => "Statistics of the finer sub-bars each bar was resampled from (VWAP deviation, intrabar realized volatility, "
+            + "volume dispersion); offered on frames produced by the Resampler (see docs/resampling.md).",
         _ => $"Features of the `{family.Id()}` family.",
     };
 
