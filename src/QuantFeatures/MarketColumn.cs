@@ -73,6 +73,12 @@ public enum MarketColumn
     /// Produced by <see cref="Data.Resampler"/>; NaN when a sub-bar volume is NaN, fewer than 2 sub-bars, or the mean is 0.
     /// </summary>
     IntrabarVolumeCv,
+    /// <summary>
+    /// <c>funding_time</c>: settlement time (Unix ms, UTC, as a double — exact) of the <c>funding_rate</c> in force at the
+    /// bar's decision time. Produced by <see cref="Data.MarketDataLoader"/> so that event-time funding features (the next
+    /// scheduled settlement, windows in days of settlements) know when each rate was settled.
+    /// </summary>
+    FundingTime,
 }
 
 /// <summary>Names and lookups for <see cref="MarketColumn"/>.</summary>
@@ -84,7 +90,7 @@ public static class MarketColumns
         "open_interest", "open_interest_value", "funding_rate", "funding_interval_hours", "mark_price", "index_price",
         "long_liquidation_notional", "short_liquidation_notional", "liquidation_count", "long_short_ratio",
         "top_trader_long_short_ratio", "top_trader_position_ratio", "taker_long_short_vol_ratio",
-        "intrabar_coverage", "intrabar_vwap", "intrabar_realized_vol", "intrabar_volume_cv",
+        "intrabar_coverage", "intrabar_vwap", "intrabar_realized_vol", "intrabar_volume_cv", "funding_time",
     ];
 
     private static readonly Dictionary<string, MarketColumn> ByName = CreateLookup();

@@ -89,3 +89,57 @@ public sealed class InMemorySource<T> : IMarketDataSource<T>
         await Task.CompletedTask.ConfigureAwait(false);
     }
 }
+
+/// <summary>An in-memory bar source (tests, samples, a frame already in memory).</summary>
+public sealed class InMemoryKlineSource : IKlineSource
+{
+    private readonly InMemorySource<Kline> _bars = new();
+    private readonly Dictionary<string, Timeframe> _timeframes = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the source; <paramref name="optionalColumns"/> lists the optional kline columns the bars carry.</summary>
+    public InMemoryKlineSource(IReadOnlyCollection<MarketColumn>? optionalColumns = null) => OptionalColumns = optionalColumns ?? [];
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<MarketColumn> OptionalColumns { get; }
+
+    /// <summary>Adds (or replaces) the bars of a symbol, at a known timeframe or (null) one inferred by the loader.</summary>
+    public InMemoryKlineSource Add(string symbol, IEnumerable<Kline> bars, Timeframe? timeframe = null)
+    {
+        _bars.Add(symbol, bars);
+        if (timeframe is { } tf)
+        {
+            _timeframes[symbol] = tf;
+        }
+        else
+        {
+            _timeframes.Remove(symbol);
+        }
+
+        return this;
+    }
+
+    /// <summary>A source holding the bars of a frame (its optional kline columns included).</summary>
+    public static InMemoryKlineSource FromFrame(MarketFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        MarketColumn[] optional = [MarketColumn.QuoteVolume, MarketColumn.Trades, MarketColumn.TakerBuyVolume, MarketColumn.TakerBuyQuoteVolume];
+        var present = optional.Where(frame.Has).ToArray();
+        double Get(MarketColumn c, int i) => frame.Has(c) ? frame[c][i] : double.NaN;
+        var bars = new Kline[frame.Length];
+        for (int i = 0; i < bars.Length; i++)
+        {
+            bars[i] = new Kline(frame.Time[i], frame[MarketColumn.Open][i], frame[MarketColumn.High][i], frame[MarketColumn.Low][i], frame.Close[i],
+                Get(MarketColumn.Volume, i), Get(MarketColumn.QuoteVolume, i), Get(MarketColumn.Trades, i), Get(MarketColumn.TakerBuyVolume, i),
+                Get(MarketColumn.TakerBuyQuoteVolume, i));
+        }
+
+        return new InMemoryKlineSource(present).Add(string.IsNullOrEmpty(frame.Symbol) ? "default" : frame.Symbol, bars, frame.Timeframe);
+    }
+
+    /// <inheritdoc/>
+    public Timeframe? TimeframeOf(string symbol) => _timeframes.TryGetValue(symbol, out var tf) ? tf : null;
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<Kline> ReadAsync(string symbol, TimeRange range, CancellationToken cancellationToken = default) =>
+        _bars.ReadAsync(symbol, range, cancellationToken);
+}
