@@ -145,7 +145,10 @@ public sealed class MarketDataLoader
             }
         }
 
-        list.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        if (!IsSortedByTime(list))
+        {
+            list.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        }
         int kept = 0;
         for (int i = 0; i < list.Count; i++)
         {
@@ -257,7 +260,7 @@ public sealed class MarketDataLoader
         }
 
         var array = list.ToArray();
-        Array.Sort(array, RecordOrder<T>.Instance);
+        SortIfNeeded(array);
         int kept = 0;
         for (int i = 0; i < array.Length; i++)
         {
@@ -268,6 +271,34 @@ public sealed class MarketDataLoader
         }
 
         return array.AsSpan(0, kept).ToArray();
+    }
+
+    private static bool IsSortedByTime(List<Kline> bars)
+    {
+        for (int i = 1; i < bars.Count; i++)
+        {
+            if (bars[i].Time < bars[i - 1].Time)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sorts by <see cref="RecordOrder{T}"/> unless already in that order (sources usually are: one linear pass).</summary>
+    private static void SortIfNeeded<T>(T[] records)
+        where T : struct, IMarketRecord
+    {
+        var order = RecordOrder<T>.Instance;
+        for (int i = 1; i < records.Length; i++)
+        {
+            if (order.Compare(records[i - 1], records[i]) > 0)
+            {
+                Array.Sort(records, order);
+                return;
+            }
+        }
     }
 
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
@@ -361,7 +392,7 @@ public sealed class MarketDataLoader
 
             // Sum in time order (then by value) so that the sums do not depend on the order the source returned events.
             var events = list.ToArray();
-            Array.Sort(events, RecordOrder<LiquidationEvent>.Instance);
+            SortIfNeeded(events);
             foreach (var e in events)
             {
                 int bar = PointInTime.BarContaining(time, timeframe, e.Time);
