@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace QuantFeatures.Storage.Csv.Internal;
@@ -43,7 +44,18 @@ internal sealed class CsvInput : IDisposable
             file.Position = 0;
             if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
             {
-                return new CsvInput(file, null, new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), path);
+                // The last four bytes are ISIZE, the uncompressed length mod 2^32 (checked at the end of the stream).
+                uint size = 0;
+                if (file.Length >= 18)
+                {
+                    file.Position = file.Length - 4;
+                    file.ReadExactly(magic);
+                    file.Position = 0;
+                    size = BinaryPrimitives.ReadUInt32LittleEndian(magic);
+                }
+
+                var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+                return new CsvInput(file, null, new GzipCheckStream(gzip, size), path);
             }
 
             if (n == 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K' && magic[2] is 3 or 5 && magic[3] is 4 or 6)
