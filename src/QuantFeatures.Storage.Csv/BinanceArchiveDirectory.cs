@@ -9,7 +9,8 @@ namespace QuantFeatures.Storage.Csv;
 /// </summary>
 /// <remarks>
 /// Sources find a symbol's files by name anywhere below <see cref="Root"/> (see <see cref="CsvSources"/> for the
-/// naming, layouts and errors); the folder is searched again on every read. Sinks write one Binance-layout CSV per
+/// naming, layouts and errors); each source walks the folder once, at its first read (a source obtained later sees
+/// files added since). Sinks write one Binance-layout CSV per
 /// symbol and kind directly in <see cref="Root"/>: <c>SYMBOL-&lt;interval&gt;.csv</c> (klines),
 /// <c>SYMBOL-fundingRate.csv</c>, <c>SYMBOL-metrics.csv</c> (open interest and positioning share it) and
 /// <c>SYMBOL-liquidationSnapshot.csv</c>. A write merges with the file's content (klines, funding and metrics by time;

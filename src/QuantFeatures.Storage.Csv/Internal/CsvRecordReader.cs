@@ -18,6 +18,7 @@ internal sealed class CsvRecordReader<T> : IDisposable
     private readonly FieldSplitter _fields = new();
     private readonly byte[] _symbol;
     private CsvLayout<T>? _layout;
+    private byte[]? _header;
     private long _matched;
     private long _otherRows;
     private string? _otherSymbol;
@@ -73,7 +74,7 @@ internal sealed class CsvRecordReader<T> : IDisposable
         {
             if (ParseAvailable(batch) == 0 && _layout is null)
             {
-                _lines.FillAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                _lines.Fill();
             }
         }
 
@@ -103,6 +104,11 @@ internal sealed class CsvRecordReader<T> : IDisposable
                 {
                     continue;
                 }
+            }
+
+            if (_header is not null && !IsDigit(line[0]) && line.SequenceEqual(_header))
+            {
+                continue; // the header again: files concatenated with their headers
             }
 
             if (!_fields.Split(line))
@@ -159,6 +165,7 @@ internal sealed class CsvRecordReader<T> : IDisposable
                 }
 
                 _layout = _format.FromHeader(new HeaderMap(names), _context);
+                _header = line.ToArray();
             }
         }
         catch (FormatException ex)

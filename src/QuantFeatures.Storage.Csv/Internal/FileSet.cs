@@ -8,8 +8,8 @@ internal sealed record DataFile(string Path, ArchiveName? Name, Timeframe? Timef
 
 /// <summary>
 /// The files a source reads for a symbol: each configured path is a file (read for any symbol — its content is the
-/// caller's choice) or a directory (searched recursively for files whose names say this kind, this symbol and,
-/// when given, this interval). Files are read in time order of their names: coverage start, a monthly file before the
+/// caller's choice) or a directory (searched recursively, once per source, for files whose names say this kind,
+/// this symbol and, when given, this interval). Files are read in time order of their names: coverage start, a monthly file before the
 /// daily files of the same month, then path; files without a date come first in the order given.
 /// </summary>
 internal sealed class FileSet
@@ -17,6 +17,7 @@ internal sealed class FileSet
     private readonly string[] _paths;
     private readonly ArchiveKind _kind;
     private readonly Timeframe? _timeframe;
+    private readonly Dictionary<string, Lazy<List<DataFile>>> _scans = new(StringComparer.Ordinal);
 
     public FileSet(IEnumerable<string> paths, ArchiveKind kind, Timeframe? timeframe)
     {
@@ -59,14 +60,11 @@ internal sealed class FileSet
             }
             else if (Directory.Exists(path))
             {
-                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                foreach (var file in Scan(path))
                 {
-                    if (ArchiveName.TryParse(file, path, out var n) && n.Kind == _kind
-                        && string.Equals(n.Symbol, symbol, StringComparison.OrdinalIgnoreCase)
-                        && (_timeframe is null || n.Timeframe is null || n.Timeframe == _timeframe)
-                        && n.MayOverlap(range))
+                    if (string.Equals(file.Name!.Symbol, symbol, StringComparison.OrdinalIgnoreCase) && file.Name.MayOverlap(range))
                     {
-                        found.Add((new DataFile(file, n, _timeframe ?? n.Timeframe), order++));
+                        found.Add((file, order++));
                     }
                 }
             }
@@ -110,19 +108,47 @@ internal sealed class FileSet
             }
             else if (Directory.Exists(path))
             {
-                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                foreach (var file in Scan(path).OrderBy(f => f.Name!.CoverageStart).ThenBy(f => f.Path, StringComparer.Ordinal))
                 {
-                    if (ArchiveName.TryParse(file, path, out var n) && n.Kind == _kind
-                        && (_timeframe is null || n.Timeframe is null || n.Timeframe == _timeframe))
-                    {
-                        bySymbol.TryAdd(n.Symbol, new DataFile(file, n, _timeframe ?? n.Timeframe));
-                    }
+                    bySymbol.TryAdd(file.Name!.Symbol, file);
                 }
             }
         }
 
         result.AddRange(bySymbol.Values);
         return result;
+    }
+
+    /// <summary>The files of this kind (and interval) below a directory, listed once per source: a folder of many
+    /// symbols is walked once, not once per symbol read. A source created later sees files added since.</summary>
+    private List<DataFile> Scan(string directory)
+    {
+        Lazy<List<DataFile>> scan;
+        lock (_scans)
+        {
+            if (!_scans.TryGetValue(directory, out scan!))
+            {
+                scan = new Lazy<List<DataFile>>(() => ScanNow(directory), LazyThreadSafetyMode.PublicationOnly);
+                _scans[directory] = scan;
+            }
+        }
+
+        return scan.Value;
+    }
+
+    private List<DataFile> ScanNow(string directory)
+    {
+        var files = new List<DataFile>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            if (ArchiveName.TryParse(file, directory, out var n) && n.Kind == _kind
+                && (_timeframe is null || n.Timeframe is null || n.Timeframe == _timeframe))
+            {
+                files.Add(new DataFile(file, n, _timeframe ?? n.Timeframe));
+            }
+        }
+
+        return files;
     }
 
     private Timeframe? ExplicitTimeframe()

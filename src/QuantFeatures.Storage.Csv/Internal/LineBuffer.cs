@@ -70,6 +70,38 @@ internal sealed class LineBuffer
             return;
         }
 
+        var free = Prepare();
+        try
+        {
+            Complete(await _stream.ReadAsync(free, cancellationToken).ConfigureAwait(false));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Corrupt(ex);
+        }
+    }
+
+    /// <summary>The synchronous <see cref="FillAsync"/> (for peeking at a header from a property).</summary>
+    public void Fill()
+    {
+        if (_eof)
+        {
+            return;
+        }
+
+        var free = Prepare();
+        try
+        {
+            Complete(_stream.Read(free.Span));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Corrupt(ex);
+        }
+    }
+
+    private Memory<byte> Prepare()
+    {
         int pending = _end - _start;
         if (_start > 0)
         {
@@ -89,17 +121,11 @@ internal sealed class LineBuffer
             Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxLineLength));
         }
 
-        int read;
-        try
-        {
-            read = await _stream.ReadAsync(_buffer.AsMemory(_end, _buffer.Length - _end), cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException(
-                $"{_source}: line {LineNumber + 1}, column {pending + 1}: the compressed data is corrupt or truncated ({ex.Message})", ex);
-        }
+        return _buffer.AsMemory(_end, _buffer.Length - _end);
+    }
 
+    private void Complete(int read)
+    {
         if (read == 0)
         {
             _eof = true;
@@ -107,6 +133,9 @@ internal sealed class LineBuffer
 
         _end += read;
     }
+
+    private InvalidDataException Corrupt(InvalidDataException ex) =>
+        new($"{_source}: line {LineNumber + 1}, column {_end - _start + 1}: the compressed data is corrupt or truncated ({ex.Message})", ex);
 
     private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
 }
