@@ -64,7 +64,8 @@ public static class CsvSources
     /// over trades with is_buyer_maker = false (the buyer was the taker). A period without trades has no bar.
     /// Overlapping archives (a monthly file and daily files of the same days) are read once: a trade whose
     /// agg_trade_id is not above the highest already read is skipped. A trade earlier than the bar being built is a
-    /// <see cref="FormatException"/>.</remarks>
+    /// <see cref="FormatException"/>. A named-column trades file may omit agg_trade_id (no de-duplication) and
+    /// first/last_trade_id (each row is one trade).</remarks>
     public static IKlineSource KlinesFromAggTrades(IEnumerable<string> paths, Timeframe timeframe) =>
         new AggTradeKlineSource(new FileSet(paths, ArchiveKind.AggTrades, null), timeframe);
 
@@ -78,8 +79,15 @@ public static class CsvSources
     /// <param name="paths">Files and/or directories (in a directory: under <c>markPriceKlines</c> /
     /// <c>indexPriceKlines</c>, or named <c>SYMBOL-&lt;interval&gt;-mark</c> / <c>-index</c>).</param>
     /// <param name="interval">The kline interval, or null for every interval found.</param>
-    public static IMarketDataSource<ReferencePrice> ReferencePrices(ReferencePriceKind kind, IEnumerable<string> paths, Timeframe? interval = null) =>
-        new CsvReferencePriceSource(new FileSet(paths, kind == ReferencePriceKind.Mark ? ArchiveKind.MarkPriceKlines : ArchiveKind.IndexPriceKlines, interval), kind);
+    public static IMarketDataSource<ReferencePrice> ReferencePrices(ReferencePriceKind kind, IEnumerable<string> paths, Timeframe? interval = null)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown reference price kind.");
+        }
+
+        return new CsvReferencePriceSource(new FileSet(paths, kind == ReferencePriceKind.Mark ? ArchiveKind.MarkPriceKlines : ArchiveKind.IndexPriceKlines, interval), kind);
+    }
 
     /// <summary>Funding settlements: Binance fundingRate (calc_time, funding_interval_hours, last_funding_rate) or named
     /// columns (funding_time / calc_time / time …, an <c>_ms</c> variant preferred, funding_rate or last_funding_rate, and
@@ -113,7 +121,7 @@ public static class CsvSources
         var set = new FileSet(paths, kind, timeframe);
         if (timeframe is null)
         {
-            foreach (var p in paths)
+            foreach (var p in set.Paths)
             {
                 if (Directory.Exists(p))
                 {

@@ -42,6 +42,9 @@ internal sealed class FileSet
 
     public ArchiveKind Kind => _kind;
 
+    /// <summary>The configured files and directories.</summary>
+    public IReadOnlyList<string> Paths => _paths;
+
     /// <summary>The interval given by the caller, else the one the names of explicit files agree on.</summary>
     public Timeframe? Timeframe => _timeframe ?? ExplicitTimeframe();
 
