@@ -18,7 +18,8 @@ public sealed class ComputeCommand : ICommand
     public string Summary => "Compute features from a bar CSV (or the embedded BTCUSDT 1h sample) into a CSV.";
 
     /// <inheritdoc/>
-    public string Usage => "compute [--input FILE] --out FILE.csv [--timeframe TF] [--features a,b,… | --family F] [--symbol S]";
+    public string Usage => "compute [--input FILE | --archive DIR] --out FILE.csv [--timeframe TF] [--resample-from TF] [--funding FILE] [--metrics FILE] "
+        + "[--liquidations FILE] [--mark FILE] [--features a,b,… | --family F] [--symbol S]";
 
     /// <inheritdoc/>
     public string Details => """
@@ -32,6 +33,13 @@ public sealed class ComputeCommand : ICommand
         Without --input the embedded sample samples/data/binance-um-2025/1h/BTCUSDT-1h.csv is used.
         Without --features/--family every feature the data allows is computed (features needing absent inputs are skipped).
 
+        Derivatives data (aligned point in time by MarketDataLoader: a record reaches a bar only once available at the
+        bar's close; see docs/loader.md): --funding (Binance fundingRate or the samples' funding CSV), --metrics (Binance
+        metrics: open interest and positioning ratios), --liquidations (Binance liquidationSnapshot), --mark (mark-price
+        klines). Each takes a .csv, .csv.gz or .zip file, or a folder of Binance archive files. --archive DIR reads
+        everything (klines, funding, metrics, liquidations, mark prices) of --symbol from a Binance public-data folder.
+        --resample-from 1m reads the input as 1m bars and resamples them to --timeframe (adds the microstructure features).
+
         Output: time (bar OPEN time, yyyy-MM-ddTHH:mm:ssZ UTC), then the features in catalogue order; NaN = empty cell;
         numbers in invariant culture, shortest round-trip form. A .gz output path is gzip-compressed; --out - writes to stdout.
 
@@ -39,6 +47,9 @@ public sealed class ComputeCommand : ICommand
           quantfeatures compute --out features.csv
           quantfeatures compute --input BTCUSDT-1m.csv.gz --out f.csv --family price
           quantfeatures compute --input quotes.csv --timeframe 1d --periods-per-year 252 --out f.csv --features rsi_14,atr_14
+          quantfeatures compute --input ETHUSDT-1h.csv --funding ETHUSDT-funding.csv --out f.csv
+          quantfeatures compute --input BTCUSDT-1m.csv.gz --resample-from 1m --timeframe 1h --out f.csv --family microstructure
+          quantfeatures compute --archive data/futures/um --symbol BTCUSDT --timeframe 1h --out f.csv
         """;
 
     /// <inheritdoc/>
@@ -50,6 +61,12 @@ public sealed class ComputeCommand : ICommand
         new("features", "a,b,…", "Comma-separated feature names (see `quantfeatures features`).", 'f'),
         new("family", "F", "Every available feature of a family (or comma-separated families): " + string.Join(", ", Enum.GetValues<FeatureFamily>().Select(f => f.Id())) + "."),
         new("symbol", "S", "Instrument name (default: the input file name up to its first '-')."),
+        new("resample-from", "TF", "Read the input as bars of TF (e.g. 1m) and resample them to --timeframe."),
+        new("funding", "FILE|DIR", "Funding settlements (Binance fundingRate layout or named columns)."),
+        new("metrics", "FILE|DIR", "Binance metrics (open interest and long/short ratios)."),
+        new("liquidations", "FILE|DIR", "Binance liquidationSnapshot events."),
+        new("mark", "FILE|DIR", "Mark-price klines."),
+        new("archive", "DIR", "A folder of Binance public-data files: klines and every derivatives file of --symbol."),
         new("periods-per-year", "P", "Periods per year for annualized features (default 365·86400 s / Δ; e.g. 252 for daily equity bars)."),
     ];
 
@@ -81,7 +98,7 @@ public sealed class ComputeCommand : ICommand
 
         var familySet = families?.Select(FeatureFamilies.Parse).ToHashSet();
         var total = Stopwatch.StartNew();
-        var (frame, source) = ReadInput(args.Get("input"), timeframe, args.Get("symbol"));
+        var (frame, source) = MarketInput.Load(args, timeframe);
         var readTime = total.Elapsed;
 
         var engine = new FeatureEngineer(FeatureCatalog.Default, options);
