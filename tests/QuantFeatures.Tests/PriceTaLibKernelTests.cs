@@ -95,9 +95,10 @@ public class PriceTaLibKernelTests
                     return ([u, m, l], [lu, lm, ll], [lb, lb, lb]);
                 }
 
-                var (w, p) = (New(), New());
+                var (w, p, wAlone) = (New(), New(), New());
                 Indicators.BollingerWidthPosition(b.Close, 20, 2, w, p);
-                return ([w, p], [lw, lp], [lb, lb]);
+                Indicators.BollingerWidth(b.Close, 20, 2, wAlone);
+                return ([w, p, wAlone], [lw, lp, lw], [lb, lb, lb]);
             }
 
             case "adx":

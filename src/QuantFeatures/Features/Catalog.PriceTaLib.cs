@@ -63,7 +63,17 @@ internal static class PriceTaLibCatalog
         b.Add("bb_width", FeatureFamily.Price, [Close], bbLookback,
             "Width of TA-Lib BBANDS(20, 2, 2, SMA) relative to the middle band (population standard deviation, TA-Lib arithmetic).",
             "(upper − lower) / middle, middle = SMA_20(C), upper/lower = middle ± 2 σ_pop(C, 20)", WindowNan + " NaN when middle = 0.",
-            (ctx, d) => FeatureContext.CopyColumn(Bollinger(ctx)[0], d), bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
+            (ctx, d) =>
+            {
+                // Alone (bb_position neither requested nor computed), skip the position's work; same values.
+                if (!ctx.IsRequested("bb_position") && !ctx.IsComputed("bb_position"))
+                {
+                    Indicators.BollingerWidth(ctx.Close, 20, 2.0, d);
+                    return;
+                }
+
+                FeatureContext.CopyColumn(Bollinger(ctx)[0], d);
+            }, bbParameters, taLib: "BBANDS(20, 2, 2, SMA)");
         b.Add("bb_position", FeatureFamily.Price, [Close], bbLookback,
             "Position of the close inside TA-Lib BBANDS(20, 2, 2, SMA): 0 at the lower band, 1 at the upper band.",
             "(C − lower) / (upper − lower)", WindowNan + " NaN when upper = lower (a flat window).",

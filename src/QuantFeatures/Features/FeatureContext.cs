@@ -117,6 +117,9 @@ internal sealed class FeatureContext : IDisposable
 
     public bool IsComputed(string name) => _features.ContainsKey(name);
 
+    /// <summary>Whether <paramref name="name"/> is one of the run's requested outputs.</summary>
+    public bool IsRequested(string name) => _outputs.ContainsKey(name);
+
     public double[] RentColumn()
     {
         var a = ColumnPool.Rent(Length);

@@ -73,8 +73,9 @@ public static partial class Indicators
     /// <remarks>
     /// <para>Lookback <c>period − 1</c>; NaN rule and arithmetic as <see cref="BollingerBands"/> (the bands are formed
     /// exactly as TA-Lib forms them, then combined), so the results equal the same expressions of TA-Lib's bands.</para>
-    /// <para>Two passes without intermediate band columns: TA-Lib's running sums (sequential), then a vectorized
-    /// element-wise pass (correctly rounded IEEE operations, so identical to the scalar <see cref="BollingerState"/>).</para>
+    /// <para>One software-pipelined pass: TA-Lib's running sums advance four bars at a time while the previous four bars'
+    /// bands are finished as one vector (correctly rounded IEEE operations, so identical to the scalar
+    /// <see cref="BollingerState"/>).</para>
     /// </remarks>
     public static void BollingerWidthPosition(ReadOnlySpan<double> source, int period, double deviations,
         Span<double> width, Span<double> position)
@@ -84,6 +85,24 @@ public static partial class Indicators
         CheckDestination(source.Length, width);
         CheckDestination(source.Length, position);
         BollingerState.WidthPositionFused(source, period, deviations, width, position);
+    }
+
+    /// <summary>
+    /// Bollinger band width alone, <c>(upper − lower) / middle</c> of TA-Lib <c>BBANDS(period, k, k, SMA)</c>: the values of
+    /// <see cref="BollingerWidthPosition"/>'s width, without the work of the position.
+    /// </summary>
+    /// <param name="source">Input series (usually the close).</param>
+    /// <param name="period">Window length (≥ 2).</param>
+    /// <param name="deviations">Band width k in standard deviations (finite).</param>
+    /// <param name="width">Output width; NaN when the middle band is 0.</param>
+    /// <remarks>Lookback <c>period − 1</c>; NaN rule and arithmetic as <see cref="BollingerWidthPosition"/>; bit-identical to
+    /// <see cref="BollingerState.Width"/> after each <see cref="BollingerState.Update"/>.</remarks>
+    public static void BollingerWidth(ReadOnlySpan<double> source, int period, double deviations, Span<double> width)
+    {
+        Guard.Period(period, min: 2);
+        Guard.Finite(deviations, nameof(deviations));
+        CheckDestination(source.Length, width);
+        BollingerState.WidthPositionFused(source, period, deviations, width, []);
     }
 }
 
@@ -254,6 +273,7 @@ public struct BollingerState
         ref double w = ref MemoryMarshal.GetReference(width);
         ref double q = ref MemoryMarshal.GetReference(position);
         int n = source.Length;
+        bool withPosition = !position.IsEmpty; // empty: width only
         double p = period;
         var vp = Vector256.Create(p);
         double inverse = 1.0 / p;
@@ -270,7 +290,11 @@ public struct BollingerState
             {
                 double v = Unsafe.Add(ref x, i);
                 Unsafe.Add(ref w, i) = double.NaN;
-                Unsafe.Add(ref q, i) = double.NaN;
+                if (withPosition)
+                {
+                    Unsafe.Add(ref q, i) = double.NaN;
+                }
+
                 if (double.IsNaN(v))
                 {
                     i++;
@@ -312,7 +336,7 @@ public struct BollingerState
                         sumSq += v3 * v3; double q3 = sumSq; sumSq -= o3 * o3;
                         if (pending)
                         {
-                            WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, pendingAt, vp, vinv, vk);
+                            WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, withPosition, pendingAt, vp, vinv, vk);
                         }
 
                         pendingSums = Vector256.Create(s0, s1, s2, s3);
@@ -326,7 +350,7 @@ public struct BollingerState
 
                 if (pending)
                 {
-                    WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, pendingAt, vp, vinv, vk);
+                    WidthPosition4(pendingSums, pendingSquares, ref x, ref w, ref q, withPosition, pendingAt, vp, vinv, vk);
                     pending = false;
                 }
 
@@ -339,7 +363,11 @@ public struct BollingerState
                 if (double.IsNaN(value))
                 {
                     Unsafe.Add(ref w, i) = double.NaN;
-                    Unsafe.Add(ref q, i) = double.NaN;
+                    if (withPosition)
+                    {
+                        Unsafe.Add(ref q, i) = double.NaN;
+                    }
+
                     i++;
                     break;
                 }
@@ -348,7 +376,10 @@ public struct BollingerState
                 sumSq += value * value;
                 Bands(sum, sumSq, p, inverse, deviations, out double upper, out double middle, out double lower);
                 Unsafe.Add(ref w, i) = WidthOf(upper, middle, lower);
-                Unsafe.Add(ref q, i) = PositionOf(value, upper, lower);
+                if (withPosition)
+                {
+                    Unsafe.Add(ref q, i) = PositionOf(value, upper, lower);
+                }
                 double oldest = Unsafe.Add(ref x, i - period + 1);
                 sum -= oldest;
                 sumSq -= oldest * oldest;
@@ -375,7 +406,7 @@ public struct BollingerState
     /// <summary>Width and position of four consecutive bars from their running sums (the arithmetic of <see cref="Bands"/>,
     /// <see cref="WidthOf"/> and <see cref="PositionOf"/>, lane by lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WidthPosition4(Vector256<double> sums, Vector256<double> squares, ref double x, ref double w, ref double q, int at,
+    private static void WidthPosition4(Vector256<double> sums, Vector256<double> squares, ref double x, ref double w, ref double q, bool withPosition, int at,
         Vector256<double> period, Vector256<double> inverse, Vector256<double> deviations)
     {
         var zero = Vector256<double>.Zero;
@@ -388,8 +419,11 @@ public struct BollingerState
         var lo = mid - t;
         var range = up - lo;
         Vector256.ConditionalSelect(Vector256.Equals(mid, zero), nan, range / mid).StoreUnsafe(ref w, (nuint)at);
-        var close = Vector256.LoadUnsafe(ref x, (nuint)at);
-        Vector256.ConditionalSelect(Vector256.Equals(range, zero), nan, (close - lo) / range).StoreUnsafe(ref q, (nuint)at);
+        if (withPosition)
+        {
+            var close = Vector256.LoadUnsafe(ref x, (nuint)at);
+            Vector256.ConditionalSelect(Vector256.Equals(range, zero), nan, (close - lo) / range).StoreUnsafe(ref q, (nuint)at);
+        }
     }
 
     /// <summary>
