@@ -20,6 +20,14 @@ public static partial class Indicators
     /// <summary>Number of bars after which windowed running sums are recomputed exactly from the window, so they never drift.</summary>
     internal const int RecomputeInterval = 1024;
 
+    /// <summary>
+    /// The exact-recomputation interval of a running window sum of <paramref name="period"/> values: 1,024 bars for
+    /// windows up to 128, then a whole multiple of 1,024 of at least 8 × period, so a recomputation (period additions)
+    /// costs at most 1/8 addition per bar even for week-long windows at 1m (10,080 bars). The drift it bounds grows
+    /// by about one rounding per update: over 81,000 updates ~1e-11 relative, far inside every tolerance.
+    /// </summary>
+    internal static int SumRecomputeInterval(int period) => RecomputeInterval * Math.Max(1, (period + 127) / 128);
+
     internal static void CheckDestination(int length, Span<double> destination) =>
         Internal.Guard.Destination(length, destination.Length);
 

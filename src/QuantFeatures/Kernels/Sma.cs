@@ -20,7 +20,8 @@ public static partial class Indicators
     /// <param name="period">Window length in bars (≥ 1).</param>
     /// <param name="destination">Output, at least as long as <paramref name="source"/>.</param>
     /// <remarks>Lookback <c>period − 1</c>. NaN: NaN while the window holds a NaN. The running sum is updated as
-    /// <c>sum += x[t] − x[t−period]</c> and recomputed exactly every 1,024 bars, so it never drifts on long series.
+    /// <c>sum += x[t] − x[t−period]</c> and recomputed exactly from the window every 1,024 bars (a longer multiple of 1,024 for windows over 128 bars,
+    /// at least 8 × period), so it never drifts on long series.
     /// Bit-identical to looping <see cref="SmaState.Update"/>.</remarks>
     public static void Sma(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
@@ -34,7 +35,7 @@ public static partial class Indicators
         int i = 0;
         while (i < n)
         {
-            int blockEnd = Math.Min(n, (i / RecomputeInterval + 1) * RecomputeInterval);
+            int blockEnd = (int)Math.Min(n, ((long)(i / sum.Interval) + 1) * sum.Interval);
             if (i >= period && sum.NanCount == 0)
             {
                 // Fast path: the same arithmetic as WindowSum.Slide on clean values, without the NaN bookkeeping.
@@ -73,12 +74,14 @@ public static partial class Indicators
 internal struct WindowSum
 {
     public readonly int Period;
+    public readonly int Interval;
     public double Sum;
     public int NanCount;
 
     public WindowSum(int period)
     {
         Period = period;
+        Interval = Indicators.SumRecomputeInterval(period);
         Sum = 0;
         NanCount = 0;
     }
@@ -121,7 +124,7 @@ internal struct WindowSum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterBlock(ReadOnlySpan<double> source, int updates)
     {
-        if (updates % Indicators.RecomputeInterval == 0)
+        if (updates % Interval == 0)
         {
             int start = Math.Max(0, updates - Period);
             Sum = ExactSum(source.Slice(start, updates - start), default);
@@ -234,7 +237,7 @@ public struct SmaState
         double outgoing = _ring.Push(value);
         _sum.Slide(value, outgoing, full);
         double result = _ring.IsFull && _sum.NanCount == 0 ? _sum.Sum * _inverse : double.NaN;
-        if (++_updates % Indicators.RecomputeInterval == 0)
+        if (++_updates % _sum.Interval == 0)
         {
             // After the output, as the batch kernel does at the end of each block.
             var (older, newer) = _ring.Chronological();

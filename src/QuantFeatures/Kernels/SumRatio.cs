@@ -41,7 +41,7 @@ public static partial class Indicators
         int i = 0;
         while (i < n)
         {
-            int blockEnd = Math.Min(n, (i / RecomputeInterval + 1) * RecomputeInterval);
+            int blockEnd = (int)Math.Min(n, ((long)(i / w.Interval) + 1) * w.Interval);
             if (i >= period && w.NanCount == 0)
             {
                 // Fast path on locals: exactly PairWindowSum.Slide on clean pairs; redone by the careful path if a NaN shows up.
@@ -88,6 +88,7 @@ public static partial class Indicators
 internal struct PairWindowSum
 {
     public readonly int Period;
+    public readonly int Interval;
     public double SumA;
     public double SumB;
     public int NanCount;
@@ -96,6 +97,7 @@ internal struct PairWindowSum
     public PairWindowSum(int period)
     {
         Period = period;
+        Interval = Indicators.SumRecomputeInterval(period);
         SumA = 0;
         SumB = 0;
         NanCount = 0;
@@ -150,7 +152,7 @@ internal struct PairWindowSum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AfterBlock(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int updates)
     {
-        if (updates % Indicators.RecomputeInterval == 0)
+        if (updates % Interval == 0)
         {
             int start = Math.Max(0, updates - Period);
             Reset();
@@ -210,7 +212,7 @@ public struct RollingSumRatioState
         double bOut = _b.Push(denominator);
         _sum.Slide(numerator, denominator, aOut, bOut, full);
         double result = _a.IsFull && _sum.NanCount == 0 ? PairWindowSum.Quotient(_sum.SumA, _sum.SumB, _sum.NonZero) : double.NaN;
-        if (++_updates % Indicators.RecomputeInterval == 0)
+        if (++_updates % _sum.Interval == 0)
         {
             var (olderA, newerA) = _a.Chronological();
             var (olderB, newerB) = _b.Chronological();
