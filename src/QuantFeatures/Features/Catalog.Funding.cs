@@ -13,7 +13,8 @@ internal static class FundingCatalog
 {
     private const string EventNan =
         "NaN while F is NaN (stale), and while the window reaches back past the frame's first settlement or over a hole "
-        + "(consecutive settlements more than 1.5 intervals apart: a missed settlement or a gap in the bars); recovers when the hole leaves the window.";
+        + "(consecutive settlements more than 1.5 intervals apart: a missed settlement or a gap in the bars), and while the next settlement is "
+        + "overdue by more than half an interval; recovers when the hole leaves the window.";
 
     private static readonly MarketColumn[] Events = [FundingRate, FundingTime, FundingIntervalHours];
 

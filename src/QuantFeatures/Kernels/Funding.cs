@@ -48,8 +48,9 @@ public static partial class Indicators
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="window">The event-time window (7 days for <c>cumulative_funding_7d</c>).</param>
     /// <param name="destination">Output.</param>
-    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, and while the window reaches back past the frame's
-    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force).
+    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, while the window reaches back past the frame's
+    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force), and
+    /// while the next settlement is overdue by more than half an interval.
     /// The sum is recomputed in chronological order whenever the window's membership changes (no drift).</remarks>
     public static void CumulativeFunding(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
         ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
@@ -184,7 +185,8 @@ public static partial class Indicators
 /// one (its <c>funding_interval_hours</c>, else the previous interval) is a <em>hole</em>: settlements may be missing
 /// there. The window <c>(d − window, d]</c> is known when the current rate is known, at least
 /// <c>ceil(window / Δ)</c> bars were seen, and <c>d − window</c> is at or after the frame's first settlement and the
-/// settlement that ended the latest hole.</para>
+/// settlement that ended the latest hole, and the next settlement is not overdue by more than half an interval
+/// (<c>d − last settlement ≤ 1.5 × interval</c>: a settlement that has not arrived by then is missing data).</para>
 /// <para>A state owns its buffers: do not copy a state value and use both copies.</para>
 /// </remarks>
 public struct FundingWindowState
@@ -282,7 +284,9 @@ public struct FundingWindowState
             Invalidate();
         }
 
-        return known && _bars > _lookbackBars && from >= _completeSince;
+        // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
+        bool overdue = _lastInterval > 0 && decisionTime - _lastTime > HoleFactor * _lastInterval * 3_600_000.0;
+        return known && !overdue && _bars > _lookbackBars && from >= _completeSince;
     }
 
     /// <summary>Σ of the window's rates, in chronological order.</summary>

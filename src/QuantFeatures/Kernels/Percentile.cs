@@ -199,11 +199,11 @@ internal sealed class SortedMultiset : IDisposable
         }
         else if (size < Capacity / 4)
         {
-            if (p + 1 < _blocks && size + _sizes[p + 1] <= Capacity)
+            if (p + 1 < _blocks && size + _sizes[p + 1] < Capacity)
             {
                 Merge(p);
             }
-            else if (p > 0 && size + _sizes[p - 1] <= Capacity)
+            else if (p > 0 && size + _sizes[p - 1] < Capacity)
             {
                 Merge(p - 1);
             }
