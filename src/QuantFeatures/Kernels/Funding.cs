@@ -93,6 +93,46 @@ public static partial class Indicators
         FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Extreme, destination, threshold);
     }
 
+    /// <summary>
+    /// <see cref="FundingZScore"/> and both <see cref="FundingExtreme"/> flags (thresholds +<paramref name="threshold"/> and
+    /// −<paramref name="threshold"/>) from one pass over one window state.
+    /// </summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window.</param>
+    /// <param name="threshold">The z-score beyond which F is extreme (&gt; 0).</param>
+    /// <param name="zscore">Output z-scores.</param>
+    /// <param name="positive">Output flags for z &gt; threshold.</param>
+    /// <param name="negative">Output flags for z &lt; −threshold.</param>
+    /// <remarks>The same values as the three kernels run apart.</remarks>
+    public static void FundingZScoreAndExtremes(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> zscore, Span<double> positive, Span<double> negative)
+    {
+        if (!(threshold > 0) || !double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be positive and finite.");
+        }
+
+        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(openTime.Length, zscore);
+        CheckDestination(openTime.Length, positive);
+        CheckDestination(openTime.Length, negative);
+        var state = new FundingWindowState(window, timeframe);
+        long delta = timeframe.Milliseconds;
+        for (int i = 0; i < openTime.Length; i++)
+        {
+            bool known = state.Update(rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
+            zscore[i] = known ? state.ZScore() : double.NaN;
+            positive[i] = known ? state.Extreme(threshold) : double.NaN;
+            negative[i] = known ? state.Extreme(-threshold) : double.NaN;
+        }
+    }
+
     /// <summary>Percentile rank of F among the settlements of the window, as pandas <c>rank(pct=True)</c> with average ties.</summary>
     /// <param name="rate">The last settled rate as of each bar's decision time.</param>
     /// <param name="settlementTime">That settlement's time (Unix ms).</param>
@@ -149,7 +189,7 @@ public static partial class Indicators
         Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
         Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
         CheckDestination(openTime.Length, destination);
-        var state = new FundingWindowState(window, timeframe);
+        var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile);
         long delta = timeframe.Milliseconds;
         for (int i = 0; i < openTime.Length; i++)
         {
@@ -204,8 +244,9 @@ public struct FundingWindowState
     private double _lastInterval;
     private double _previousRate;
     private double _completeSince;
+    private readonly SortedMultiset? _ranks;
+    private CompensatedWindowSum _total;
     private bool _statsValid;
-    private double _sum;
     private double _mean;
     private double _std; // 0 on a flat window, NaN with fewer than 2 settlements
     private bool _rankValid;
@@ -215,6 +256,16 @@ public struct FundingWindowState
     /// <param name="window">The window (e.g. 7 days).</param>
     /// <param name="timeframe">The bars' Δ.</param>
     public FundingWindowState(TimeSpan window, Timeframe timeframe)
+        : this(window, timeframe, ranks: false)
+    {
+    }
+
+    /// <summary>Creates the state; with <paramref name="ranks"/>, it keeps the window's rates in a sorted multiset so that
+    /// <see cref="Percentile"/> costs O(√m) instead of O(m) (the value is the same).</summary>
+    /// <param name="window">The window (e.g. 252 days).</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="ranks">Keep a sorted view for percentile ranks.</param>
+    public FundingWindowState(TimeSpan window, Timeframe timeframe, bool ranks)
     {
         _lookbackBars = Indicators.FundingEventLookback(window, timeframe);
         _window = (long)window.TotalMilliseconds;
@@ -229,8 +280,10 @@ public struct FundingWindowState
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
         _completeSince = double.NaN;
+        _ranks = ranks ? new SortedMultiset(capacity, pooled: false) : null;
+        _total = default;
         _statsValid = false;
-        _sum = _mean = _std = double.NaN;
+        _mean = _std = double.NaN;
         _rankValid = false;
         _percentile = double.NaN;
     }
@@ -279,6 +332,8 @@ public struct FundingWindowState
         double from = decisionTime - _window;
         while (_count > 0 && _times[_head] <= from)
         {
+            _total.Exclude(_rates[_head]);
+            _ranks?.Remove(_rates[_head], 1);
             _head = (_head + 1) % _times.Length;
             _count--;
             Invalidate();
@@ -289,12 +344,9 @@ public struct FundingWindowState
         return known && !overdue && _bars > _lookbackBars && from >= _completeSince;
     }
 
-    /// <summary>Σ of the window's rates, in chronological order.</summary>
-    public double Sum()
-    {
-        Statistics();
-        return _sum;
-    }
+    /// <summary>Σ of the window's rates: a compensated running sum (the exact sum rounded once in practice; exactly 0
+    /// when every rate is 0).</summary>
+    public readonly double Sum() => _total.Value;
 
     /// <summary><c>(F − mean) / std</c> over the window (sample std); NaN with fewer than 2 settlements or a flat window.</summary>
     public double ZScore()
@@ -328,11 +380,18 @@ public struct FundingWindowState
         if (!_rankValid)
         {
             int less = 0, equal = 0;
-            for (int k = 0; k < _count; k++)
+            if (_ranks is not null)
             {
-                double v = _rates[(_head + k) % _rates.Length];
-                less += v < _lastRate ? 1 : 0;
-                equal += v == _lastRate ? 1 : 0;
+                (less, equal) = _ranks.Rank(_lastRate);
+            }
+            else
+            {
+                for (int k = 0; k < _count; k++)
+                {
+                    double v = _rates[(_head + k) % _rates.Length];
+                    less += v < _lastRate ? 1 : 0;
+                    equal += v == _lastRate ? 1 : 0;
+                }
             }
 
             _percentile = Kernels.Percentile.Of(less, equal, _count);
@@ -361,6 +420,8 @@ public struct FundingWindowState
         _times[at] = time;
         _rates[at] = rate;
         _count++;
+        _total.Include(rate);
+        _ranks?.Add(rate, 1);
         Invalidate();
     }
 
@@ -393,7 +454,7 @@ public struct FundingWindowState
         }
 
         double sum = 0;
-        bool flat = true;
+        bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
         double first = _count > 0 ? _rates[_head] : double.NaN;
         for (int k = 0; k < _count; k++)
         {
@@ -402,7 +463,6 @@ public struct FundingWindowState
             flat &= v == first;
         }
 
-        _sum = _count > 0 ? sum : 0;
         _mean = _count > 0 ? sum / _count : double.NaN;
         if (_count < 2)
         {
