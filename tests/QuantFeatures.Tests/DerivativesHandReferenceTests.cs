@@ -70,25 +70,25 @@ public class DerivativesHandReferenceTests
     public void Funding_percentile_of_a_constant_rate_over_252_days_averages_the_ties()
     {
         // 8 h settlements at T0 + 8h·j, j = 0 … 770, all 0.0001, no jitter; hourly bars from T0 (bar 0 decides T0 + 1 h and
-        // sees j = 0: the frame's first settlement, at T0). The 252 d window is known once T0 ≤ d − 252 d, i.e. from
-        // d = T0 + 6048 h, bar 6047. There the window (T0, T0 + 6048 h] holds j = 1 … 756: m = 756, all equal:
-        // (0 + 757/2) / 756 = 378.5 / 756.
+        // sees j = 0: the frame's first settlement, at T0). The 252 d window is known once T0 ≤ d − 252 d (from d = T0 + 6048 h,
+        // bar 6047) and the contract's lookback of ceil(252 d / 1 h) = 6048 bars has passed: from bar 6048 (d = T0 + 6049 h).
+        // There the window (T0 + 1 h, T0 + 6049 h] holds j = 1 … 756: m = 756, all equal: (0 + 757/2) / 756 = 378.5 / 756.
         var settlements = Enumerable.Range(0, 771).Select(j => new FundingSettlement(T0 + (j * 8 * H), 0.0001)).ToList();
         var frame = LoadHourly(6100, settlements);
         var p = Engine(frame, "funding_percentile_252d");
-        Assert.True(double.IsNaN(p[6046]));
-        Assert.Equal(378.5 / 756, p[6047]);
+        Assert.True(double.IsNaN(p[6047]));
+        Assert.Equal(378.5 / 756, p[6048]);
         Approx.Identical(NaiveDerivatives.FundingFeature("funding_percentile_252d", frame, settlements), p, "naive");
 
         // A flat 30-day window: the z-score is NaN (std 0) and the extremes are 0 (known window, F not extreme).
-        // 30 d known from d = T0 + 720 h (bar 719).
+        // 30 d known from bar 720 (the lookback ceil(720 h / 1 h) = 720 bars; T0 ≤ d − 30 d from bar 719).
         var z = Engine(frame, "funding_zscore_30d");
         var up = Engine(frame, "funding_extreme_positive");
         var down = Engine(frame, "funding_extreme_negative");
-        Assert.True(double.IsNaN(up[718]) && double.IsNaN(down[718]));
+        Assert.True(double.IsNaN(up[719]) && double.IsNaN(down[719]));
         Assert.All(z, x => Assert.True(double.IsNaN(x)));
-        Assert.All(up[719..], x => Assert.Equal(0.0, x));
-        Assert.All(down[719..], x => Assert.Equal(0.0, x));
+        Assert.All(up[720..], x => Assert.Equal(0.0, x));
+        Assert.All(down[720..], x => Assert.Equal(0.0, x));
     }
 
     private static MarketFrame LoadHourly(int bars, IEnumerable<FundingSettlement> funding, IEnumerable<int>? missingBars = null)
@@ -112,17 +112,18 @@ public class DerivativesHandReferenceTests
 
         // funding_rate_change: at s_29's bar (231) r29 − r28 = 1e-5; still so at bar 246 (s_30 not yet known to be missed);
         // at s_31's bar (247) the spacing from s_29 is 16 h > 1.5 × 8 h: a hole → NaN until s_32 (bar 255): r32 − r31.
-        Assert.True(double.IsNaN(change[6])); // bar 6 still shows the frame's first settlement
-        Assert.Equal(1e-5, change[7], 1e-15);
+        // Bars 0–7: the contract's lookback ceil(8 h / 1 h) = 8 bars (bar 7 already sees s_1); bar 8 shows r1 − r0.
+        Assert.True(double.IsNaN(change[7]));
+        Assert.Equal(1e-5, change[8], 1e-15);
         Assert.Equal(1e-5, change[231], 1e-15);
         Assert.Equal(1e-5, change[246], 1e-15);
         Assert.All(change[247..255], x => Assert.True(double.IsNaN(x)));
         Assert.Equal(1e-5, change[255], 1e-15);
 
-        // cumulative_funding_7d: known once the first settlement (T0) ≤ d − 168 h → bar 167, window (T0, T0 + 168 h] = j 1 … 21:
-        // Σ 1e-5·(j + 1) = 1e-5·(2 + … + 22) = 1e-5·252.
-        Assert.True(double.IsNaN(cum[166]));
-        Assert.Equal(252e-5, cum[167], 1e-15);
+        // cumulative_funding_7d: T0 ≤ d − 168 h from bar 167, and the lookback of 168 bars has passed from bar 168 (d = T0 + 169 h):
+        // window (T0 + 1 h, T0 + 169 h] = j 1 … 21: Σ 1e-5·(j + 1) = 1e-5·(2 + … + 22) = 1e-5·252.
+        Assert.True(double.IsNaN(cum[167]));
+        Assert.Equal(252e-5, cum[168], 1e-15);
         // Bar 239 (d = T0 + 240 h, s_30 due but not seen, no hole known yet): window (T0 + 72 h, T0 + 240 h] = j 10 … 29 → 1e-5·(11 + … + 30) = 410e-5.
         Assert.Equal(410e-5, cum[239], 1e-15);
         Assert.Equal(410e-5, cum[246], 1e-15);
@@ -161,6 +162,24 @@ public class DerivativesHandReferenceTests
     }
 
     [Fact]
+    public void Event_time_windows_use_the_scheduled_settlement_time_not_the_millisecond_jitter()
+    {
+        // 8 h settlements of a constant 1e-4, stamped (j mod 3) ms late as Binance does (…08:00:00.001). A 7-day window
+        // (d − 168 h, d] holds exactly 21 of them at every bar: never the one scheduled exactly 7 days before d, whether it
+        // was stamped .000 or .001. So cumulative_funding_7d = 21 × 1e-4 at every known bar, and the 30-day z-score window
+        // holds 90 (checked through the percentile of a constant: (0 + 91/2) / 90).
+        var settlements = Enumerable.Range(0, 200).Select(j => new FundingSettlement(T0 + (j * 8 * H) + (j % 3), 1e-4)).ToList();
+        var frame = LoadHourly(1500, settlements);
+        var cum = Engine(frame, "cumulative_funding_7d");
+        for (int t = 168; t < 1500; t++)
+        {
+            Assert.True(Math.Abs(cum[t] - 21e-4) < 1e-15, $"cumulative_funding_7d[{t}] (d = T0 + {t + 1} h) = {cum[t]:R}, expected 21 × 1e-4");
+        }
+
+        Approx.Equal(NaiveDerivatives.FundingFeature("cumulative_funding_7d", frame, settlements), cum, 1e-9, 1e-15, "naive");
+    }
+
+    [Fact]
     public void Oi_regime_5_signs_and_zeros()
     {
         // Bars 0–4: C = 10, OI = 100. Then, against the bar 5 earlier:
@@ -180,17 +199,18 @@ public class DerivativesHandReferenceTests
     public async Task Zero_liquidation_sums_are_exactly_zero_and_their_ratios_NaN()
     {
         // 5 m bars (1 h = 12 bars, 24 h = 288). Bars 0–2 hold events whose notionals leave rounding residues in a running
-        // sum (0.1 × 3, 0.7 × 0.1, 1e16-scale next to 1); bar 400 holds a single long liquidation. Everything else is quiet.
+        // sum (0.1 × 3, 0.7 × 0.1, a $50M liquidation next to $0.3); bar 400 holds a single $30 long liquidation. Everything
+        // else is quiet.
         var tf = Timeframe.FromTimeSpan(TimeSpan.FromMinutes(5));
         long step = tf.Milliseconds;
         var events = new List<LiquidationEvent>
         {
             new(T0 + 1, LiquidationSide.Long, 0.1, 3),
             new(T0 + 2, LiquidationSide.Short, 0.7, 0.1),
-            new(T0 + step + 5, LiquidationSide.Long, 1e8, 1e8),
+            new(T0 + step + 5, LiquidationSide.Long, 100_000, 500),
             new(T0 + step + 6, LiquidationSide.Short, 1, 0.3),
             new(T0 + (2 * step), LiquidationSide.Short, 0.1, 0.2), // exactly at bar 2's open: bar 2
-            new(T0 + (400 * step) + 7, LiquidationSide.Long, 3, 0.1),
+            new(T0 + (400 * step) + 7, LiquidationSide.Long, 3, 10),
         };
         int n = 700;
         var klines = Enumerable.Range(0, n).Select(i => new Kline(T0 + (i * step), 100, 101, 99, 100, 10, i == 400 ? 0 : 1000));
@@ -216,9 +236,9 @@ public class DerivativesHandReferenceTests
             Assert.True(m["liquidation_intensity"][t].Equals(0.0), $"intensity at {t}"); // 0 / 1000
         }
 
-        // Bar 400: one long of 0.3 (3 × 0.1): imbalance (0.3 − 0) / 0.3 = 1; long/short = 0.3 / 0 → NaN; avg size 0.3 / 1;
-        // intensity 0.3 / 0 (quote volume 0) → NaN.
-        double v = 3 * 0.1;
+        // Bar 400: one long of $30 (3 × 10): imbalance (30 − 0) / 30 = 1; long/short = 30 / 0 → NaN; avg size 30 / 1;
+        // intensity 30 / 0 (quote volume 0) → NaN.
+        double v = 3 * 10;
         Assert.Equal(1.0, m["liq_imbalance_1h"][400]);
         Assert.True(double.IsNaN(m["liq_long_short_ratio_1h"][400]));
         Assert.Equal(v, m["avg_liq_size_1h"][400], 1e-15);

@@ -87,7 +87,11 @@ public class FundingReferenceTests
     {
         var w = World(world);
         var expected = NaiveDerivatives.FundingFeature(feature, w.Frame, w.Funding);
-        Assert.True(expected.Count(x => !double.IsNaN(x)) > w.Frame.Length / 4, $"{feature} on {world}: too few defined reference values");
+
+        // The files span ~80–90 days (BSV ~30): no 252-day window, and BSV has no 30-day one.
+        bool longWindow = feature is "funding_percentile_252d" || (world.StartsWith("BSV", StringComparison.Ordinal) && feature.Contains("30d", StringComparison.Ordinal))
+            || (world.StartsWith("BSV", StringComparison.Ordinal) && feature.StartsWith("funding_extreme", StringComparison.Ordinal));
+        Assert.True(longWindow || expected.Count(x => !double.IsNaN(x)) > w.Frame.Length / 4, $"{feature} on {world}: too few defined reference values");
         DerivativesReferenceTests.Compare(feature, expected, DerivativesReferenceTests.Engine(w.Frame, feature), world);
     }
 

@@ -28,7 +28,7 @@ public sealed class DerivativesWorld
     public IReadOnlyList<ReferencePrice> Prices { get; init; } = [];
 
     /// <summary>The synthetic worlds of the reference tests: name = "tf-seedN[-holes]-bars".</summary>
-    public static readonly string[] SyntheticNames = ["1h-seed1-holes-9000", "1h-seed2-9000", "5m-seed3-holes-20000", "15m-seed4-holes-30000"];
+    public static readonly string[] SyntheticNames = ["1h-seed1-holes-9000", "1h-seed2-9000", "5m-seed3-holes-40000", "15m-seed4-holes-30000"];
 
     public override string ToString() => Name;
 

@@ -124,6 +124,11 @@ public static class NaiveDerivatives
     /// <summary>Standard deviation by two passes: sample (n − 1) or population (n).</summary>
     public static double Std(IReadOnlyList<double> w, bool sample)
     {
+        if (w.All(x => x == w[0]))
+        {
+            return 0; // a flat window: exactly 0 (the mean of equal values may round off them by an ulp)
+        }
+
         double mu = Mean(w);
         double ss = 0;
         for (int i = 0; i < w.Count; i++)
@@ -318,6 +323,49 @@ public static class NaiveDerivatives
         return [macd, sig, hist];
     }
 
+    /// <summary>
+    /// TA-Lib BBANDS(period, k, k, SMA) on a clean series, in TA-Lib's own arithmetic (TA_INT_SMA and
+    /// TA_INT_stddev_using_precalc_ma): running Σx and Σx² (add the newest, read, subtract the oldest), middle = Σx / n,
+    /// σ² = Σx² / n − middle², σ = √σ² (0 when σ² ≤ 0 — the engine's documented deviation from TA-Lib's 1e-14 cut-off),
+    /// upper / lower = middle ± k·σ. Outputs: upper, middle, lower.
+    /// </summary>
+    public static double[][] TaLibBbands(double[] x, int period, double k)
+    {
+        int n = x.Length;
+        var up = Nan(n);
+        var mid = Nan(n);
+        var lo = Nan(n);
+        if (n < period)
+        {
+            return [up, mid, lo];
+        }
+
+        double total1 = 0, total2 = 0;
+        for (int i = 0; i < period - 1; i++)
+        {
+            total1 += x[i];
+            total2 += x[i] * x[i];
+        }
+
+        for (int i = period - 1, trailing = 0; i < n; i++, trailing++)
+        {
+            total1 += x[i];
+            double middle = total1 / period;
+            total1 -= x[trailing];
+            total2 += x[i] * x[i];
+            double meanSquare = total2 / period;
+            total2 -= x[trailing] * x[trailing];
+            double variance = meanSquare - (middle * middle);
+            double sd = variance > 0 ? Math.Sqrt(variance) : 0;
+            double band = sd * k;
+            mid[i] = middle;
+            up[i] = middle + band;
+            lo[i] = middle - band;
+        }
+
+        return [up, mid, lo];
+    }
+
     // ---- open interest ---------------------------------------------------------------------------------------------
 
     /// <summary>The naive value of an open-interest feature on a frame whose OI column is <paramref name="oi"/> (from raw snapshots).</summary>
@@ -328,17 +376,18 @@ public static class NaiveDerivatives
         var v = frame.Volume.ToArray();
         double[] LnOi() => oi.Select(x => x > 0 ? Math.Log(x) : double.NaN).ToArray();
         double[] Macd(int which) => BySegment(LnOi(), 3, s => TaLibMacd(s, 12, 26, 9))[which];
-        double[] Bands(int which) => Rolling(oi, 20, (w, t) =>
+        double[] Bands(int which)
         {
-            double mid = Mean(w), sd = Std(w, sample: false);
-            double up = mid + (2 * sd), lo = mid - (2 * sd);
-            return which switch
+            // TA-Lib's arithmetic (restarted after a NaN, as TA-Lib started on the data after it); the position is NaN on a
+            // flat window (every value equal), where upper = lower in exact arithmetic.
+            var b = BySegment(oi, 3, s => TaLibBbands(s, 20, 2));
+            if (which < 2)
             {
-                0 => up,
-                1 => lo,
-                _ => sd == 0 ? double.NaN : (oi[t] - lo) / (up - lo),
-            };
-        });
+                return b[which == 0 ? 0 : 2];
+            }
+
+            return Rolling(oi, 20, (w, t) => w.All(x => x == w[0]) ? double.NaN : Div(oi[t] - b[2][t], b[0][t] - b[2][t]));
+        }
         double[] Divergence(double[] other, int k)
         {
             var r = Nan(n);
@@ -379,6 +428,19 @@ public static class NaiveDerivatives
             "oi_regime_5" => Regime(c, oi, 5),
             _ => throw new ArgumentException($"not an open-interest feature: {name}", nameof(name)),
         };
+    }
+
+    /// <summary>Bollinger(20, 2) by the textbook: two-pass population σ per window (upper, lower, position), for a sanity check
+    /// of the definition at TA-Lib's precision (its Σx² − (Σx)² form loses digits when σ ≪ the level).</summary>
+    public static double[][] TextbookBollinger(double[] x, int period = 20, double k = 2)
+    {
+        double[] Of(int which) => Rolling(x, period, (w, t) =>
+        {
+            double mid = Mean(w), sd = Std(w, sample: false);
+            double up = mid + (k * sd), lo = mid - (k * sd);
+            return which == 0 ? up : which == 1 ? lo : sd == 0 ? double.NaN : (x[t] - lo) / (up - lo);
+        });
+        return [Of(0), Of(1), Of(2)];
     }
 
     /// <summary>+2 price↑ OI↑, +1 price↑ OI↓, −1 price↓ OI↓, −2 price↓ OI↑, 0 when either change is 0; NaN on a NaN.</summary>
@@ -459,6 +521,7 @@ public static class NaiveDerivatives
             var sorted = Clean(raw);
             Records = WithIntervals(sorted);
             Decision = Decisions(frame);
+            Delta = frame.Timeframe.Milliseconds;
             Index = AsOf(Records.Select(r => r.Time).ToList(), Decision, FundingStaleness);
             SeenAt = new int[Records.Count];
             Array.Fill(SeenAt, -1);
@@ -514,12 +577,21 @@ public static class NaiveDerivatives
         public double Rate(int t) => Index[t] >= 0 ? Records[Index[t]].Rate : double.NaN;
 
         /// <summary>
+        /// The contract's fixed leading-NaN count of an event-time feature: ceil(H / Δ) bars (FEATURES.md: the leading NaN
+        /// count is the feature's Lookback on clean input; docs/derivatives.md: "the leading NaN count on clean input is
+        /// ceil(H / Δ) bars"). Before it, the value is NaN even when the frame's first settlement happens to be older.
+        /// </summary>
+        public int LookbackBars(long horizon) => (int)((horizon + Delta - 1) / Delta);
+
+        public long Delta { get; }
+
+        /// <summary>
         /// The settlements of the event-time window (d − H, d] at bar t (times rounded to the minute), oldest first, or null
         /// when the window is not known: F is NaN, or the latest boundary seen by bar t lies after d − H.
         /// </summary>
         public List<Settlement>? KnownWindow(int t, long horizon)
         {
-            if (Index[t] < 0)
+            if (Index[t] < 0 || t < LookbackBars(horizon))
             {
                 return null;
             }
@@ -591,6 +663,11 @@ public static class NaiveDerivatives
                 return double.NaN;
             }
 
+            if (w.Count < 2)
+            {
+                return double.NaN; // no z-score at all (not a flat window)
+            }
+
             double z = ZScore(t);
             return double.IsNaN(z) ? 0 : (sign > 0 ? z > 2 : z < -2) ? 1 : 0; // a known but flat window: 0
         }
@@ -611,8 +688,11 @@ public static class NaiveDerivatives
                         return double.NaN;
                     }
 
+                    // NaN for the first seen settlement and after a hole; and, for the contract's fixed lookback, during the
+                    // first ceil(8 h / Δ) bars (8 h: the longest interval, after which the settlement before F is always seen).
                     int k = view.Seen.IndexOf(i);
-                    return k <= 0 || view.HoleBefore.Contains(i) ? double.NaN : f[t] - view.Records[view.Seen[k - 1]].Rate;
+                    bool unknown = k <= 0 || view.HoleBefore.Contains(i) || t < view.LookbackBars(8 * Hour);
+                    return unknown ? double.NaN : f[t] - view.Records[view.Seen[k - 1]].Rate;
                 });
             case "funding_rate_change_24h":
             {
