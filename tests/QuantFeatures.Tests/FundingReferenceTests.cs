@@ -210,6 +210,27 @@ public class FundingReferenceTests
         }
     }
 
+    /// <summary>
+    /// The event-time features are offered only at Δ ≤ 1 h (a longer bar can hide settlements between two decision times);
+    /// the others at every Δ. At 4 h: asking for an event-time feature by name is an error naming the timeframe, and the
+    /// per-bar ones still equal the reference.
+    /// </summary>
+    [Fact]
+    public void Event_time_funding_features_are_offered_only_up_to_one_hour_bars()
+    {
+        var w = DerivativesWorld.Synthetic("4h-seed9", Timeframe.Parse("4h"), 600, 9, holes: false);
+        foreach (var f in new[] { "funding_rate_change", "cumulative_funding_7d", "funding_zscore_30d", "funding_percentile_252d", "funding_extreme_positive", "funding_extreme_negative" })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => new FeatureEngineer().Compute(w.Frame, f));
+            Assert.Contains("timeframe", ex.Message, StringComparison.Ordinal);
+        }
+
+        foreach (var f in new[] { "funding_rate", "funding_rate_change_24h", "funding_annualized", "minutes_to_funding", "basis", "premium" })
+        {
+            DerivativesReferenceTests.Compare(f, NaiveDerivatives.FundingFeature(f, w.Frame, w.Funding, w.Prices), DerivativesReferenceTests.Engine(w.Frame, f), "4h");
+        }
+    }
+
     [Fact]
     public void Minutes_to_funding_lies_in_0_to_60_times_the_interval_on_every_real_world()
     {

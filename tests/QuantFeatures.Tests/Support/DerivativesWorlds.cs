@@ -42,7 +42,7 @@ public sealed class DerivativesWorld
         ulong seed = ulong.Parse(parts[1]["seed".Length..], CultureInfo.InvariantCulture);
         bool holes = parts.Contains("holes");
         int bars = int.Parse(parts[^1], CultureInfo.InvariantCulture);
-        return Synthetic(name, tf, bars, seed, holes);
+        return Synthetic(name, tf, bars, seed, holes, stripJitter: parts.Contains("nojitter"));
     }
 
     /// <summary>
@@ -51,7 +51,8 @@ public sealed class DerivativesWorld
     /// two windows; three single funding settlements dropped (one per interval regime: holes) and every settlement of a 30 h
     /// stretch (F stale after 24 h); mark and index prices dropped for 30 h and 26 h; no liquidation at all for 30 h.
     /// </summary>
-    public static DerivativesWorld Synthetic(string name, Timeframe tf, int bars, ulong seed, bool holes)
+    /// <remarks><paramref name="stripJitter"/> stamps every settlement at its scheduled (minute-rounded) time.</remarks>
+    public static DerivativesWorld Synthetic(string name, Timeframe tf, int bars, ulong seed, bool holes, bool stripJitter = false)
     {
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var m = SyntheticMarket.Generate("SYNTHUSDT", tf, bars, start, seed);
@@ -62,7 +63,7 @@ public sealed class DerivativesWorld
 
         var oi = m.OpenInterest.ToList();
         var pos = m.Positioning.ToList();
-        var funding = m.Funding.ToList();
+        var funding = m.Funding.Select(f => stripJitter ? f with { Time = NaiveDerivatives.RoundToMinute(f.Time) } : f).ToList();
         var liq = m.Liquidations.ToList();
         var prices = m.MarkPrices.Concat(m.IndexPrices).ToList();
         if (holes)
