@@ -48,8 +48,9 @@ public static partial class Indicators
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="window">The event-time window (7 days for <c>cumulative_funding_7d</c>).</param>
     /// <param name="destination">Output.</param>
-    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, and while the window reaches back past the frame's
-    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force).
+    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, while the window reaches back past the frame's
+    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force), and
+    /// while the next settlement is overdue by more than half an interval.
     /// The sum is recomputed in chronological order whenever the window's membership changes (no drift).</remarks>
     public static void CumulativeFunding(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
         ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
@@ -90,6 +91,46 @@ public static partial class Indicators
         }
 
         FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Extreme, destination, threshold);
+    }
+
+    /// <summary>
+    /// <see cref="FundingZScore"/> and both <see cref="FundingExtreme"/> flags (thresholds +<paramref name="threshold"/> and
+    /// −<paramref name="threshold"/>) from one pass over one window state.
+    /// </summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window.</param>
+    /// <param name="threshold">The z-score beyond which F is extreme (&gt; 0).</param>
+    /// <param name="zscore">Output z-scores.</param>
+    /// <param name="positive">Output flags for z &gt; threshold.</param>
+    /// <param name="negative">Output flags for z &lt; −threshold.</param>
+    /// <remarks>The same values as the three kernels run apart.</remarks>
+    public static void FundingZScoreAndExtremes(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> zscore, Span<double> positive, Span<double> negative)
+    {
+        if (!(threshold > 0) || !double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be positive and finite.");
+        }
+
+        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(openTime.Length, zscore);
+        CheckDestination(openTime.Length, positive);
+        CheckDestination(openTime.Length, negative);
+        var state = new FundingWindowState(window, timeframe);
+        long delta = timeframe.Milliseconds;
+        for (int i = 0; i < openTime.Length; i++)
+        {
+            bool known = state.Update(rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
+            zscore[i] = known ? state.ZScore() : double.NaN;
+            positive[i] = known ? state.Extreme(threshold) : double.NaN;
+            negative[i] = known ? state.Extreme(-threshold) : double.NaN;
+        }
     }
 
     /// <summary>Percentile rank of F among the settlements of the window, as pandas <c>rank(pct=True)</c> with average ties.</summary>
@@ -148,7 +189,7 @@ public static partial class Indicators
         Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
         Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
         CheckDestination(openTime.Length, destination);
-        var state = new FundingWindowState(window, timeframe);
+        var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile);
         long delta = timeframe.Milliseconds;
         for (int i = 0; i < openTime.Length; i++)
         {
@@ -184,7 +225,8 @@ public static partial class Indicators
 /// one (its <c>funding_interval_hours</c>, else the previous interval) is a <em>hole</em>: settlements may be missing
 /// there. The window <c>(d − window, d]</c> is known when the current rate is known, at least
 /// <c>ceil(window / Δ)</c> bars were seen, and <c>d − window</c> is at or after the frame's first settlement and the
-/// settlement that ended the latest hole.</para>
+/// settlement that ended the latest hole, and the next settlement is not overdue by more than half an interval
+/// (<c>d − last settlement ≤ 1.5 × interval</c>: a settlement that has not arrived by then is missing data).</para>
 /// <para>A state owns its buffers: do not copy a state value and use both copies.</para>
 /// </remarks>
 public struct FundingWindowState
@@ -202,8 +244,9 @@ public struct FundingWindowState
     private double _lastInterval;
     private double _previousRate;
     private double _completeSince;
+    private readonly SortedMultiset? _ranks;
+    private CompensatedWindowSum _total;
     private bool _statsValid;
-    private double _sum;
     private double _mean;
     private double _std; // 0 on a flat window, NaN with fewer than 2 settlements
     private bool _rankValid;
@@ -213,6 +256,16 @@ public struct FundingWindowState
     /// <param name="window">The window (e.g. 7 days).</param>
     /// <param name="timeframe">The bars' Δ.</param>
     public FundingWindowState(TimeSpan window, Timeframe timeframe)
+        : this(window, timeframe, ranks: false)
+    {
+    }
+
+    /// <summary>Creates the state; with <paramref name="ranks"/>, it keeps the window's rates in a sorted multiset so that
+    /// <see cref="Percentile"/> costs O(√m) instead of O(m) (the value is the same).</summary>
+    /// <param name="window">The window (e.g. 252 days).</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="ranks">Keep a sorted view for percentile ranks.</param>
+    public FundingWindowState(TimeSpan window, Timeframe timeframe, bool ranks)
     {
         _lookbackBars = Indicators.FundingEventLookback(window, timeframe);
         _window = (long)window.TotalMilliseconds;
@@ -227,8 +280,10 @@ public struct FundingWindowState
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
         _completeSince = double.NaN;
+        _ranks = ranks ? new SortedMultiset(capacity, pooled: false) : null;
+        _total = default;
         _statsValid = false;
-        _sum = _mean = _std = double.NaN;
+        _mean = _std = double.NaN;
         _rankValid = false;
         _percentile = double.NaN;
     }
@@ -277,20 +332,21 @@ public struct FundingWindowState
         double from = decisionTime - _window;
         while (_count > 0 && _times[_head] <= from)
         {
+            _total.Exclude(_rates[_head]);
+            _ranks?.Remove(_rates[_head], 1);
             _head = (_head + 1) % _times.Length;
             _count--;
             Invalidate();
         }
 
-        return known && _bars > _lookbackBars && from >= _completeSince;
+        // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
+        bool overdue = _lastInterval > 0 && decisionTime - _lastTime > HoleFactor * _lastInterval * 3_600_000.0;
+        return known && !overdue && _bars > _lookbackBars && from >= _completeSince;
     }
 
-    /// <summary>Σ of the window's rates, in chronological order.</summary>
-    public double Sum()
-    {
-        Statistics();
-        return _sum;
-    }
+    /// <summary>Σ of the window's rates: a compensated running sum (the exact sum rounded once in practice; exactly 0
+    /// when every rate is 0).</summary>
+    public readonly double Sum() => _total.Value;
 
     /// <summary><c>(F − mean) / std</c> over the window (sample std); NaN with fewer than 2 settlements or a flat window.</summary>
     public double ZScore()
@@ -324,11 +380,18 @@ public struct FundingWindowState
         if (!_rankValid)
         {
             int less = 0, equal = 0;
-            for (int k = 0; k < _count; k++)
+            if (_ranks is not null)
             {
-                double v = _rates[(_head + k) % _rates.Length];
-                less += v < _lastRate ? 1 : 0;
-                equal += v == _lastRate ? 1 : 0;
+                (less, equal) = _ranks.Rank(_lastRate);
+            }
+            else
+            {
+                for (int k = 0; k < _count; k++)
+                {
+                    double v = _rates[(_head + k) % _rates.Length];
+                    less += v < _lastRate ? 1 : 0;
+                    equal += v == _lastRate ? 1 : 0;
+                }
             }
 
             _percentile = Kernels.Percentile.Of(less, equal, _count);
@@ -357,6 +420,8 @@ public struct FundingWindowState
         _times[at] = time;
         _rates[at] = rate;
         _count++;
+        _total.Include(rate);
+        _ranks?.Add(rate, 1);
         Invalidate();
     }
 
@@ -389,7 +454,7 @@ public struct FundingWindowState
         }
 
         double sum = 0;
-        bool flat = true;
+        bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
         double first = _count > 0 ? _rates[_head] : double.NaN;
         for (int k = 0; k < _count; k++)
         {
@@ -398,7 +463,6 @@ public struct FundingWindowState
             flat &= v == first;
         }
 
-        _sum = _count > 0 ? sum : 0;
         _mean = _count > 0 ? sum / _count : double.NaN;
         if (_count < 2)
         {
