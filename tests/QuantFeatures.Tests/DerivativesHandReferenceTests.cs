@@ -110,13 +110,12 @@ public class DerivativesHandReferenceTests
         var change = Engine(frame, "funding_rate_change");
         var cum = Engine(frame, "cumulative_funding_7d");
 
-        // funding_rate_change: at s_29's bar (231) r29 − r28 = 1e-5; still so at bar 246 (s_30 not yet known to be missed);
-        // at s_31's bar (247) the spacing from s_29 is 16 h > 1.5 × 8 h: a hole → NaN until s_32 (bar 255): r32 − r31.
+        // funding_rate_change: at s_29's bar (231) r29 − r28 = 1e-5; at s_31's bar (247) the spacing from s_29 is
+        // 16 h > 1.5 × 8 h: a hole → NaN until s_32 (bar 255): r32 − r31. (Bars 232–246: see the overdue test below.)
         // Bars 0–7: the contract's lookback ceil(8 h / 1 h) = 8 bars (bar 7 already sees s_1); bar 8 shows r1 − r0.
         Assert.True(double.IsNaN(change[7]));
         Assert.Equal(1e-5, change[8], 1e-15);
         Assert.Equal(1e-5, change[231], 1e-15);
-        Assert.Equal(1e-5, change[246], 1e-15);
         Assert.All(change[247..255], x => Assert.True(double.IsNaN(x)));
         Assert.Equal(1e-5, change[255], 1e-15);
 
@@ -125,15 +124,38 @@ public class DerivativesHandReferenceTests
         Assert.True(double.IsNaN(cum[167]));
         Assert.Equal(252e-5, cum[168], 1e-15);
         // Bar 239 (d = T0 + 240 h, s_30 due but not seen, no hole known yet): window (T0 + 72 h, T0 + 240 h] = j 10 … 29 → 1e-5·(11 + … + 30) = 410e-5.
+        // Still so at bar 243 (d = T0 + 244 h: 12 h = 1.5 intervals after s_29, not yet overdue; window (76 h, 244 h] = j 10 … 29).
         Assert.Equal(410e-5, cum[239], 1e-15);
-        Assert.Equal(410e-5, cum[246], 1e-15);
-        // From bar 247 the hole (s_29, s_31] is known; the window reaches back over it until d − 168 h ≥ T0 + 248 h, d ≥ T0 + 416 h:
+        Assert.Equal(410e-5, cum[243], 1e-15);
+        // Bars 244–246 (d − s_29 = 13 … 15 h > 12 h): s_30 is overdue by more than half an interval → NaN. From bar 247 the hole
+        // (s_29, s_31] is known; the window reaches back over it until d − 168 h ≥ T0 + 248 h, d ≥ T0 + 416 h:
         // bar 415, window (T0 + 248 h, T0 + 416 h] = j 32 … 52 → 1e-5·(33 + … + 53) = 903e-5.
-        Assert.All(cum[247..415], x => Assert.True(double.IsNaN(x)));
+        Assert.All(cum[244..415], x => Assert.True(double.IsNaN(x)));
         Assert.Equal(903e-5, cum[415], 1e-15);
 
-        Approx.Equal(NaiveDerivatives.FundingFeature("funding_rate_change", frame, settlements), change, 1e-9, 1e-15, "naive change");
         Approx.Equal(NaiveDerivatives.FundingFeature("cumulative_funding_7d", frame, settlements), cum, 1e-9, 1e-15, "naive cumulative");
+        var naiveChange = NaiveDerivatives.FundingFeature("funding_rate_change", frame, settlements);
+        Approx.Equal(naiveChange[..232], change[..232], 1e-9, 1e-15, "naive change");
+        Approx.Equal(naiveChange[247..], change[247..], 1e-9, 1e-15, "naive change");
+    }
+
+    /// <summary>
+    /// Reading of docs/derivatives.md: the "overdue" rule (NaN while the next settlement is more than half an interval late)
+    /// belongs to the event-time WINDOWS ("Known windows only"); funding_rate_change is defined as F − the settlement just
+    /// before it, NaN only for the first settlement or a hole. While s_30 is overdue, F = r29 and r28 are both known, and
+    /// funding_rate (F) itself stays defined, so the change stays defined too: r29 − r28 = 1e-5 at bars 244–246.
+    /// </summary>
+    [Fact]
+    public void Funding_rate_change_stays_defined_while_the_next_settlement_is_overdue()
+    {
+        var settlements = Enumerable.Range(0, 81).Where(j => j != 30).Select(j => new FundingSettlement(T0 + (j * 8 * H), 1e-5 * (j + 1))).ToList();
+        var frame = LoadHourly(640, settlements);
+        var change = Engine(frame, "funding_rate_change");
+        for (int t = 232; t < 247; t++)
+        {
+            Assert.Equal(1e-5 * 30, frame[MarketColumn.FundingRate][t], 1e-18); // F = r29, still defined
+            Assert.True(Math.Abs(change[t] - 1e-5) < 1e-15, $"funding_rate_change[{t}] = {change[t]:R}, expected r29 − r28 = 1e-5");
+        }
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace QuantFeatures.Tests.Support;
 /// Rules followed (docs/derivatives.md, docs/loader.md, FEATURES.md): windowed values are NaN while the window holds a NaN;
 /// ratios with a zero denominator are NaN; percentiles are pandas' rank(pct=True), <c>(L + (E + 1)/2) / m</c>; the event-time
 /// funding windows hold the settlements whose time (rounded to the minute) lies in <c>(d − H, d]</c> and are used only when
-/// every settlement in them is known (see <see cref="FundingView"/>).
+/// every settlement in them is known and the next one is not overdue by more than half an interval (see <see cref="FundingView"/>).
 /// </remarks>
 public static class NaiveDerivatives
 {
@@ -576,6 +576,20 @@ public static class NaiveDerivatives
 
         public double Rate(int t) => Index[t] >= 0 ? Records[Index[t]].Rate : double.NaN;
 
+        /// <summary>The interval in force at record i: its own, else the last positive one before it (NaN when none).</summary>
+        public double IntervalInForce(int i)
+        {
+            for (int k = i; k >= 0; k--)
+            {
+                if (Records[k].IntervalHours > 0)
+                {
+                    return Records[k].IntervalHours;
+                }
+            }
+
+            return double.NaN;
+        }
+
         /// <summary>
         /// The contract's fixed leading-NaN count of an event-time feature: ceil(H / Δ) bars (FEATURES.md: the leading NaN
         /// count is the feature's Lookback on clean input; docs/derivatives.md: "the leading NaN count on clean input is
@@ -596,7 +610,15 @@ public static class NaiveDerivatives
                 return null;
             }
 
+            // The next settlement is overdue by more than half an interval (d − last settlement > 1.5 × the interval in force):
+            // a settlement that has not arrived by then is missing data, so the window is not known (docs/derivatives.md).
             long d = Decision[t];
+            double inForce = IntervalInForce(Index[t]);
+            if (inForce > 0 && d - RoundToMinute(Records[Index[t]].Time) > 1.5 * inForce * Hour)
+            {
+                return null;
+            }
+
             var window = new List<Settlement>();
             foreach (int i in Seen)
             {
