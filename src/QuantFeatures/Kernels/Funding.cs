@@ -36,9 +36,10 @@ public static partial class Indicators
     /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
     /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
     /// rate in force is known.</param>
-    /// <remarks>Lookback <c>ceil(8h / Δ)</c>: before that the settlement before the first one seen may be unknown. NaN
-    /// while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5 intervals: a
-    /// missed settlement or a gap in the bars). Equals looping <see cref="FundingWindowState"/> with an 8 h window.</remarks>
+    /// <remarks>Lookback <c>ceil(8h / Δ)</c> without a history: before that the settlement before the first one seen may be
+    /// unknown. NaN while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5
+    /// intervals: a missed settlement or a gap in the bars); defined again from the next settlement on. Equals
+    /// <see cref="FundingWindowState.RateChange"/> after each update.</remarks>
     public static void FundingRateChange(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
         ReadOnlySpan<long> openTime, Timeframe timeframe, Span<double> destination, FundingHistory? history = null) =>
         FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, FundingRateChangeWindow, FundingStatistic.Change, destination, 0, history);
@@ -222,9 +223,10 @@ public static partial class Indicators
             bool known = history is null
                 ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
                 : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
-            destination[i] = !known ? double.NaN : statistic switch
+            // The change is not subject to the window rules (holes further back, an overdue next settlement): it needs only F
+            // and the settlement just before it.
+            destination[i] = statistic == FundingStatistic.Change ? state.RateChange : !known ? double.NaN : statistic switch
             {
-                FundingStatistic.Change => state.RateChange,
                 FundingStatistic.Sum => state.Sum(),
                 FundingStatistic.ZScore => state.ZScore(),
                 FundingStatistic.Extreme => state.Extreme(threshold),
@@ -281,6 +283,9 @@ public struct FundingWindowState
     private int _count;
     private int _bars;
     private double _lastTime;
+    private double _lastScheduled;
+    private bool _rateKnown;
+    private bool _enoughBars;
     private double _lastRate;
     private double _lastInterval;
     private double _previousRate;
@@ -317,6 +322,9 @@ public struct FundingWindowState
         _count = 0;
         _bars = 0;
         _lastTime = double.NaN;
+        _lastScheduled = double.NaN;
+        _rateKnown = false;
+        _enoughBars = false;
         _lastRate = double.NaN;
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
@@ -332,8 +340,9 @@ public struct FundingWindowState
     /// <summary>The last settled rate seen (F), NaN before the first.</summary>
     public readonly double Rate => _lastRate;
 
-    /// <summary><c>F − the settlement before it</c>; NaN when that settlement was not seen.</summary>
-    public readonly double RateChange => _lastRate - _previousRate;
+    /// <summary><c>F − the settlement before it</c> as of the last <see cref="Update"/>: NaN while F is unknown, before the
+    /// lookback (without a history), or when the settlement before the last one was not seen.</summary>
+    public readonly double RateChange => _rateKnown && _enoughBars ? _lastRate - _previousRate : double.NaN;
 
     /// <summary>Number of settlements in the window.</summary>
     public readonly int Count => _count;
@@ -376,10 +385,11 @@ public struct FundingWindowState
     /// columns); a spacing over 1.5 × the interval in force is a hole.</summary>
     public void Settle(double settlementTime, double rate, double intervalHours)
     {
+        double scheduled = Scheduled(settlementTime);
         if (double.IsNaN(_lastTime))
         {
-            _completeSince = settlementTime;
-            Accept(rate, settlementTime, intervalHours, double.NaN);
+            _completeSince = scheduled;
+            Accept(rate, settlementTime, scheduled, intervalHours, double.NaN);
             return;
         }
 
@@ -389,17 +399,23 @@ public struct FundingWindowState
         }
 
         double inForce = intervalHours > 0 ? intervalHours : _lastInterval;
-        bool hole = !(inForce > 0) || settlementTime - _lastTime > HoleFactor * inForce * 3_600_000.0;
+        bool hole = !(inForce > 0) || scheduled - _lastScheduled > HoleFactor * inForce * 3_600_000.0;
         if (hole)
         {
-            _completeSince = settlementTime;
+            _completeSince = scheduled;
         }
 
-        Accept(rate, settlementTime, intervalHours, hole ? double.NaN : _lastRate);
+        Accept(rate, settlementTime, scheduled, intervalHours, hole ? double.NaN : _lastRate);
     }
+
+    /// <summary>A settlement's scheduled time: its stamp rounded to the minute (Binance stamps settlements a few ms late;
+    /// windows <c>(d − H, d]</c> compare scheduled times, so the settlement of exactly H ago is out and the one of now in).</summary>
+    private static double Scheduled(double time) => Math.Round(time / 60_000.0, MidpointRounding.AwayFromZero) * 60_000.0;
 
     private bool Evaluate(bool known, long decisionTime, bool enoughBars)
     {
+        _rateKnown = known;
+        _enoughBars = enoughBars;
         double from = decisionTime - _window;
         while (_count > 0 && _times[_head] <= from)
         {
@@ -411,7 +427,7 @@ public struct FundingWindowState
         }
 
         // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
-        bool overdue = _lastInterval > 0 && decisionTime - _lastTime > HoleFactor * _lastInterval * 3_600_000.0;
+        bool overdue = _lastInterval > 0 && decisionTime - _lastScheduled > HoleFactor * _lastInterval * 3_600_000.0;
         return known && !overdue && enoughBars && from >= _completeSince;
     }
 
@@ -472,10 +488,11 @@ public struct FundingWindowState
         return _percentile;
     }
 
-    private void Accept(double rate, double time, double intervalHours, double previousRate)
+    private void Accept(double rate, double time, double scheduled, double intervalHours, double previousRate)
     {
         _previousRate = previousRate;
         _lastTime = time;
+        _lastScheduled = scheduled;
         _lastRate = rate;
         if (intervalHours > 0)
         {
@@ -488,7 +505,7 @@ public struct FundingWindowState
         }
 
         int at = (_head + _count) % _times.Length;
-        _times[at] = time;
+        _times[at] = scheduled;
         _rates[at] = rate;
         _count++;
         _total.Include(rate);
