@@ -284,6 +284,12 @@ public struct FundingWindowState
     private int _bars;
     private double _lastTime;
     private double _lastScheduled;
+    private double _inRate;
+    private double _inTime;
+    private double _inInterval;
+    private bool _settled;
+    private bool _result;
+    private long _stableUntil;
     private bool _rateKnown;
     private bool _enoughBars;
     private double _lastRate;
@@ -323,6 +329,10 @@ public struct FundingWindowState
         _bars = 0;
         _lastTime = double.NaN;
         _lastScheduled = double.NaN;
+        _inRate = _inTime = _inInterval = double.NaN;
+        _settled = false;
+        _result = false;
+        _stableUntil = long.MinValue;
         _rateKnown = false;
         _enoughBars = false;
         _lastRate = double.NaN;
@@ -354,6 +364,14 @@ public struct FundingWindowState
     public bool Update(double rate, double settlementTime, double intervalHours, long decisionTime)
     {
         _bars++;
+        if (decisionTime < _stableUntil && _enoughBars && rate.Equals(_inRate) && settlementTime.Equals(_inTime) && intervalHours.Equals(_inInterval))
+        {
+            return _result; // the same inputs as the bar before and no window boundary crossed: nothing can change
+        }
+
+        _inRate = rate;
+        _inTime = settlementTime;
+        _inInterval = intervalHours;
         bool known = double.IsFinite(rate) && double.IsFinite(settlementTime);
         if (known)
         {
@@ -378,6 +396,14 @@ public struct FundingWindowState
     public bool UpdateFromHistory(bool rateKnown, long decisionTime)
     {
         _bars++;
+        double known = rateKnown ? 1 : 0;
+        if (!_settled && decisionTime < _stableUntil && _enoughBars && known.Equals(_inRate))
+        {
+            return _result; // no new settlement, the same knowledge of F, no window boundary crossed
+        }
+
+        _settled = false;
+        _inRate = known;
         return Evaluate(rateKnown, decisionTime, true);
     }
 
@@ -385,6 +411,7 @@ public struct FundingWindowState
     /// columns); a spacing over 1.5 × the interval in force is a hole.</summary>
     public void Settle(double settlementTime, double rate, double intervalHours)
     {
+        _settled = true;
         double scheduled = Scheduled(settlementTime);
         if (double.IsNaN(_lastTime))
         {
@@ -421,14 +448,31 @@ public struct FundingWindowState
         {
             _total.Exclude(_rates[_head]);
             _ranks?.Remove(_rates[_head], 1);
-            _head = (_head + 1) % _times.Length;
+            _head = _head + 1 == _times.Length ? 0 : _head + 1;
             _count--;
             Invalidate();
         }
 
         // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
-        bool overdue = _lastInterval > 0 && decisionTime - _lastScheduled > HoleFactor * _lastInterval * 3_600_000.0;
-        return known && !overdue && enoughBars && from >= _completeSince;
+        double overdueAfter = _lastInterval > 0 ? _lastScheduled + (HoleFactor * _lastInterval * 3_600_000.0) : double.PositiveInfinity;
+        bool overdue = decisionTime > overdueAfter;
+        _result = known && !overdue && enoughBars && from >= _completeSince;
+
+        // Until which decision time the result and the window stay the same without new input: the oldest settlement's
+        // expiry, the window becoming known past the last hole, the next settlement becoming overdue.
+        double until = _count > 0 ? _times[_head] + _window : double.PositiveInfinity;
+        if (!(from >= _completeSince) && !double.IsNaN(_completeSince))
+        {
+            until = Math.Min(until, _completeSince + _window);
+        }
+
+        if (!overdue)
+        {
+            until = Math.Min(until, Math.Floor(overdueAfter) + 1);
+        }
+
+        _stableUntil = until >= long.MaxValue ? long.MaxValue : (long)until;
+        return _result;
     }
 
     /// <summary>Σ of the window's rates: a compensated running sum (the exact sum rounded once in practice; exactly 0
@@ -473,12 +517,11 @@ public struct FundingWindowState
             }
             else
             {
-                for (int k = 0; k < _count; k++)
-                {
-                    double v = _rates[(_head + k) % _rates.Length];
-                    less += v < _lastRate ? 1 : 0;
-                    equal += v == _lastRate ? 1 : 0;
-                }
+                RateParts(out var older, out var newer);
+                var (l1, e1) = Kernels.Percentile.Count(older, _lastRate);
+                var (l2, e2) = Kernels.Percentile.Count(newer, _lastRate);
+                less = l1 + l2;
+                equal = e1 + e2;
             }
 
             _percentile = Kernels.Percentile.Of(less, equal, _count);
@@ -504,7 +547,8 @@ public struct FundingWindowState
             Grow();
         }
 
-        int at = (_head + _count) % _times.Length;
+        int at = _head + _count;
+        at = at >= _times.Length ? at - _times.Length : at;
         _times[at] = scheduled;
         _rates[at] = rate;
         _count++;
@@ -519,13 +563,22 @@ public struct FundingWindowState
         var rates = new double[_rates.Length * 2];
         for (int k = 0; k < _count; k++)
         {
-            times[k] = _times[(_head + k) % _times.Length];
-            rates[k] = _rates[(_head + k) % _rates.Length];
+            int j = _head + k >= _times.Length ? _head + k - _times.Length : _head + k;
+            times[k] = _times[j];
+            rates[k] = _rates[j];
         }
 
         _times = times;
         _rates = rates;
         _head = 0;
+    }
+
+    /// <summary>The window's rates in chronological order, as the two parts of the ring.</summary>
+    private readonly void RateParts(out ReadOnlySpan<double> older, out ReadOnlySpan<double> newer)
+    {
+        int firstPart = Math.Min(_count, _rates.Length - _head);
+        older = _rates.AsSpan(_head, firstPart);
+        newer = _rates.AsSpan(0, _count - firstPart);
     }
 
     private void Invalidate()
@@ -543,10 +596,16 @@ public struct FundingWindowState
 
         double sum = 0;
         bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
+        RateParts(out var older, out var newer);
         double first = _count > 0 ? _rates[_head] : double.NaN;
-        for (int k = 0; k < _count; k++)
+        foreach (double v in older)
         {
-            double v = _rates[(_head + k) % _rates.Length];
+            sum += v;
+            flat &= v == first;
+        }
+
+        foreach (double v in newer)
+        {
             sum += v;
             flat &= v == first;
         }
@@ -563,9 +622,15 @@ public struct FundingWindowState
         else
         {
             double m2 = 0;
-            for (int k = 0; k < _count; k++)
+            foreach (double v in older)
             {
-                double d = _rates[(_head + k) % _rates.Length] - _mean;
+                double d = v - _mean;
+                m2 += d * d;
+            }
+
+            foreach (double v in newer)
+            {
+                double d = v - _mean;
                 m2 += d * d;
             }
 
