@@ -19,28 +19,29 @@ internal static class LiquidationsCatalog
             "NaN where LL or SL is NaN.", (ctx, d) => FeatureContext.CopyColumn(Net(ctx), d));
         b.AddHorizon("liquidation_vol_1h", FeatureFamily.Liquidations, sides, Hour, bars => bars - 1,
             "Liquidated notional, both sides, over the last hour of bars.", "Σ(LL + SL, 1h/Δ)", SumNan,
-            (ctx, d) => Indicators.RollingSum(Total(ctx), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => FeatureContext.CopyColumn(HourSum(ctx, "liquidation_vol_1h", static c => Total(c)), d));
         b.AddHorizon("long_liq_vol_1h", FeatureFamily.Liquidations, [LongLiquidationNotional], Hour, bars => bars - 1,
             "Liquidated long notional over the last hour of bars.", "Σ(LL, 1h/Δ)", SumNan,
-            (ctx, d) => Indicators.RollingSum(ctx.Input(LongLiquidationNotional), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => FeatureContext.CopyColumn(HourSum(ctx, "long_liq_vol_1h", static c => c.Input(LongLiquidationNotional)), d));
         b.AddHorizon("short_liq_vol_1h", FeatureFamily.Liquidations, [ShortLiquidationNotional], Hour, bars => bars - 1,
             "Liquidated short notional over the last hour of bars.", "Σ(SL, 1h/Δ)", SumNan,
-            (ctx, d) => Indicators.RollingSum(ctx.Input(ShortLiquidationNotional), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => FeatureContext.CopyColumn(HourSum(ctx, "short_liq_vol_1h", static c => c.Input(ShortLiquidationNotional)), d));
         b.AddHorizon("liquidation_count_1h", FeatureFamily.Liquidations, [LiquidationCount], Hour, bars => bars - 1,
             "Number of liquidation orders over the last hour of bars.", "Σ(liquidation_count, 1h/Δ)", SumNan,
-            (ctx, d) => Indicators.RollingSum(ctx.Input(LiquidationCount), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => FeatureContext.CopyColumn(HourSum(ctx, "liquidation_count_1h", static c => c.Input(LiquidationCount)), d));
         b.AddHorizon("avg_liq_size_1h", FeatureFamily.Liquidations, [LongLiquidationNotional, ShortLiquidationNotional, LiquidationCount], Hour, bars => bars - 1,
             "Average notional per liquidation order over the last hour of bars.", "liquidation_vol_1h / liquidation_count_1h",
             "NaN while the window holds a NaN input, or when the hour had no liquidation.",
-            (ctx, d) => Indicators.RollingSumQuotient(Total(ctx), ctx.Input(LiquidationCount), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => Elementwise.Divide(HourSum(ctx, "liquidation_vol_1h", static c => Total(c)), HourSum(ctx, "liquidation_count_1h", static c => c.Input(LiquidationCount)), d));
         b.AddHorizon("liq_imbalance_1h", FeatureFamily.Liquidations, sides, Hour, bars => bars - 1,
             "Imbalance of long over short liquidations over the last hour of bars, in [−1, 1].", "(Σ LL − Σ SL) / (Σ LL + Σ SL) over 1h/Δ bars",
             "NaN while the window holds a NaN input, or when the hour had no liquidation.",
-            (ctx, d) => Indicators.RollingSumQuotient(Net(ctx), Total(ctx), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => Elementwise.Divide(HourSum(ctx, "liq:net_1h", static c => Net(c)), HourSum(ctx, "liquidation_vol_1h", static c => Total(c)), d));
         b.AddHorizon("liq_long_short_ratio_1h", FeatureFamily.Liquidations, sides, Hour, bars => bars - 1,
             "Liquidated long notional over liquidated short notional, over the last hour of bars.", "Σ LL / Σ SL over 1h/Δ bars",
             "NaN while the window holds a NaN input, or when the hour had no short liquidation.",
-            (ctx, d) => Indicators.RollingSumQuotient(ctx.Input(LongLiquidationNotional), ctx.Input(ShortLiquidationNotional), CatalogBuilder.Bars(ctx, Hour), d));
+            (ctx, d) => Elementwise.Divide(HourSum(ctx, "long_liq_vol_1h", static c => c.Input(LongLiquidationNotional)),
+                HourSum(ctx, "short_liq_vol_1h", static c => c.Input(ShortLiquidationNotional)), d));
         b.Add("liquidation_intensity", FeatureFamily.Liquidations, [LongLiquidationNotional, ShortLiquidationNotional, QuoteVolume], 0,
             "Liquidated notional of the bar relative to its traded quote volume.", "(LL + SL) / quote_volume",
             "NaN where an input is NaN or the quote volume is 0.",
@@ -62,6 +63,17 @@ internal static class LiquidationsCatalog
             "Z-score of the bar's liquidated notional in its 24-hour window (sample std).", "(X − mean(X, 24h/Δ)) / std(X, 24h/Δ), X = LL + SL, from compensated Σx and Σx² (no residue after a spike)",
             "NaN while the window holds a NaN input, or on a flat window (std = 0, e.g. a day without liquidations).",
             (ctx, d) => Indicators.SpikeZScore(Total(ctx), CatalogBuilder.Bars(ctx, Day), d), minBars: 2);
+    }
+
+    /// <summary>
+    /// A compensated 1-hour window sum, computed once per run; <paramref name="name"/> is the feature it is (computed straight
+    /// into that output when requested) or a private key. The ratios of these sums are NaN when the denominator's sum is 0
+    /// (exactly 0 for a window without liquidations) or a window holds a NaN.
+    /// </summary>
+    private static double[] HourSum(FeatureContext ctx, string name, Func<FeatureContext, ReadOnlySpan<double>> series)
+    {
+        var done = ctx.SharedFeatures("liq:sum1h:" + name, [name], (c, a) => Indicators.RollingSum(series(c), CatalogBuilder.Bars(c, Hour), a[0]));
+        return done[0];
     }
 
     /// <summary>LL + SL per bar.</summary>

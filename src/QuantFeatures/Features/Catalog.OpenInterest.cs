@@ -97,10 +97,11 @@ internal static class OpenInterestCatalog
 
         foreach (int n in (ReadOnlySpan<int>)[20, 50])
         {
-            b.Add($"oi_price_divergence_{n}", FeatureFamily.OpenInterest, [OpenInterest, Close], Indicators.LogChangeDivergenceLookback(n),
-                $"Log change of the open interest minus the log change of the close over {n} bars.", $"ln(OI_t / OI_(t-{n})) − ln(C_t / C_(t-{n}))",
+            b.Add($"oi_price_divergence_{n}", FeatureFamily.OpenInterest, [OpenInterest, Close], Indicators.LogDivergenceLookback(n),
+                $"Log change of the open interest minus the log change of the close over {n} bars.",
+                $"ln(OI_t / OI_(t-{n})) − ln(C_t / C_(t-{n})), as (ln OI_t − ln OI_(t-{n})) − (ln C_t − ln C_(t-{n}))",
                 "NaN when OI or C at t or t−N is NaN or not positive.",
-                (ctx, d) => Indicators.LogChangeDivergence(ctx.Input(OpenInterest), ctx.Close, n, d), [FeatureParameter.Period(n, "lag")]);
+                (ctx, d) => Indicators.LogDivergence(LogOpenInterest(ctx), LogClose(ctx), n, d), [FeatureParameter.Period(n, "lag")]);
         }
 
         var day = TimeSpan.FromHours(24);
@@ -119,9 +120,15 @@ internal static class OpenInterestCatalog
 
         b.Add("oi_volume_divergence_20", FeatureFamily.OpenInterest, [OpenInterest, Volume], Indicators.SmaLookback(20) + 20,
             "Log change of the open interest minus the log change of the 20-bar mean volume, over 20 bars.",
-            "ln(OI_t / OI_(t-20)) − ln(volume_sma_20_t / volume_sma_20_(t-20))",
+            "ln(OI_t / OI_(t-20)) − ln(volume_sma_20_t / volume_sma_20_(t-20)), as differences of logarithms",
             "NaN when OI at t or t−20 is NaN or not positive, or volume_sma_20 at t or t−20 is NaN or 0 (its window holds a NaN or only zeros).",
-            (ctx, d) => Indicators.LogChangeDivergence(ctx.Input(OpenInterest), ctx.Feature("volume_sma_20"), 20, d), [FeatureParameter.Period(20)]);
+            (ctx, d) =>
+            {
+                var logVolume = ctx.RentColumn();
+                Indicators.Log(ctx.Feature("volume_sma_20"), logVolume);
+                Indicators.LogDivergence(LogOpenInterest(ctx), logVolume, 20, d);
+            },
+            [FeatureParameter.Period(20)]);
         b.Add("oi_regime_5", FeatureFamily.OpenInterest, [OpenInterest, Close], Indicators.OpenInterestRegimeLookback(5),
             "Price/open-interest regime over 5 bars: +2 new longs, +1 short covering, −1 long liquidation, −2 new shorts, 0 when either is unchanged.",
             "+2 if ΔC > 0 and ΔOI > 0; +1 if ΔC > 0 and ΔOI < 0; −1 if ΔC < 0 and ΔOI < 0; −2 if ΔC < 0 and ΔOI > 0; 0 if ΔC = 0 or ΔOI = 0 (Δ over 5 bars)",
@@ -132,16 +139,15 @@ internal static class OpenInterestCatalog
     /// <summary>MACD(12, 26, 9) of ln(OI): line, signal, histogram (computed once per run).</summary>
     private static double[][] Macd(FeatureContext ctx) =>
         ctx.SharedFeatures("oi:macd(12,26,9)", ["oi_macd", "oi_macd_signal", "oi_macd_hist"], static (c, a) =>
-        {
-            var oi = c.Input(OpenInterest);
-            var log = c.RentColumn();
-            for (int i = 0; i < log.Length; i++)
-            {
-                log[i] = Ratio.Log(oi[i], 1.0);
-            }
+            Indicators.Macd(LogOpenInterest(c), 12, 26, 9, a[0], a[1], a[2]));
 
-            Indicators.Macd(log, 12, 26, 9, a[0], a[1], a[2]);
-        });
+    /// <summary>ln(OI) per bar, NaN where OI is not positive (computed once per run).</summary>
+    private static ReadOnlySpan<double> LogOpenInterest(FeatureContext ctx) =>
+        ctx.Shared("oi:ln", static (c, d) => Indicators.Log(c.Input(OpenInterest), d));
+
+    /// <summary>ln(C) per bar (computed once per run).</summary>
+    private static ReadOnlySpan<double> LogClose(FeatureContext ctx) =>
+        ctx.Shared("price:ln_close", static (c, d) => Indicators.Log(c.Close, d));
 
     /// <summary>BBANDS(20, 2, 2, SMA) of OI: upper, middle, lower (computed once per run).</summary>
     private static double[][] Bands(FeatureContext ctx) =>

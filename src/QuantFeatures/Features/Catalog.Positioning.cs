@@ -35,15 +35,7 @@ internal static class PositioningCatalog
         b.Add("ls_top_vs_crowd", FeatureFamily.Positioning, [TopTraderLongShortRatio, LongShortRatio], 0,
             "Log ratio of the top traders' long/short ratio to the crowd's.", "ln(top_trader_ls_ratio) − ln(ls_ratio), computed as ln(top / ls)",
             "NaN unless both ratios are positive and finite.",
-            (ctx, d) =>
-            {
-                var top = ctx.Input(TopTraderLongShortRatio);
-                var crowd = ctx.Input(LongShortRatio);
-                for (int i = 0; i < d.Length; i++)
-                {
-                    d[i] = top[i] > 0 && crowd[i] > 0 ? Ratio.Log(top[i], crowd[i]) : double.NaN;
-                }
-            });
+            (ctx, d) => Indicators.PositiveLogRatio(ctx.Input(TopTraderLongShortRatio), ctx.Input(LongShortRatio), d));
         b.Add("taker_ls_vol_ratio", FeatureFamily.Positioning, [TakerLongShortVolRatio], 0, "Taker buy/sell volume ratio as of the decision time.",
             "taker_long_short_vol_ratio", CopyNan, (ctx, d) => ctx.Input(TakerLongShortVolRatio).CopyTo(d));
     }

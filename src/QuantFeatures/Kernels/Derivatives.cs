@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -30,35 +32,6 @@ public static partial class Indicators
             bool full = i >= period;
             sum.Slide(source[i], full ? source[i - period] : 0.0, full);
             destination[i] = i >= period - 1 && sum.NanCount == 0 ? sum.Value : double.NaN;
-        }
-    }
-
-    /// <summary>Leading NaN count of <see cref="RollingSumQuotient"/>: <c>period − 1</c>.</summary>
-    public static int RollingSumQuotientLookback(int period) => RollingSumLookback(period);
-
-    /// <summary>
-    /// Ratio of two compensated window sums, <c>Σ numerator / Σ denominator</c> over the last <paramref name="period"/>
-    /// bars (see <see cref="RollingSum"/>): exactly 0 when every numerator term is 0, NaN when every denominator term is 0.
-    /// </summary>
-    /// <param name="numerator">Per-bar numerator terms.</param>
-    /// <param name="denominator">Per-bar denominator terms.</param>
-    /// <param name="period">Window length in bars (≥ 1).</param>
-    /// <param name="destination">Output, at least as long as the inputs.</param>
-    /// <remarks>Lookback <c>period − 1</c>; NaN while either window holds a NaN. Equals looping
-    /// <see cref="RollingSumQuotientState.Update"/>.</remarks>
-    public static void RollingSumQuotient(ReadOnlySpan<double> numerator, ReadOnlySpan<double> denominator, int period, Span<double> destination)
-    {
-        Guard.Period(period);
-        Guard.SameLength(numerator.Length, denominator.Length, nameof(denominator));
-        CheckDestination(numerator.Length, destination);
-        var a = default(CompensatedWindowSum);
-        var b = default(CompensatedWindowSum);
-        for (int i = 0; i < numerator.Length; i++)
-        {
-            bool full = i >= period;
-            a.Slide(numerator[i], full ? numerator[i - period] : 0.0, full);
-            b.Slide(denominator[i], full ? denominator[i - period] : 0.0, full);
-            destination[i] = i >= period - 1 ? CompensatedWindowSum.Quotient(a, b) : double.NaN;
         }
     }
 
@@ -113,35 +86,91 @@ public static partial class Indicators
         }
     }
 
-    /// <summary>Leading NaN count of <see cref="LogChangeDivergence"/>: <c>lag</c> (plus the inputs' own lookbacks).</summary>
-    public static int LogChangeDivergenceLookback(int lag) => ChangeLookback(lag);
-
-    /// <summary>
-    /// Divergence of two series' log changes over <paramref name="lag"/> bars:
-    /// <c>ln(a[t] / a[t−lag]) − ln(b[t] / b[t−lag])</c> (e.g. open interest against price).
-    /// </summary>
-    /// <remarks>Lookback <c>lag</c>. NaN when a value is NaN, zero or of the other sign than its lagged value. Each log
-    /// change is <see cref="Ratio.Log(double, double)"/>, the function of <see cref="LogChange"/>.</remarks>
-    public static void LogChangeDivergence(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int lag, Span<double> destination)
+    /// <summary>Natural logarithm of each value: <c>ln x</c>, NaN unless x is positive and finite.</summary>
+    /// <param name="source">Input series.</param>
+    /// <param name="destination">Output, at least as long as <paramref name="source"/>.</param>
+    /// <remarks>Four values at a time with the library's logarithm, whose lane form gives the scalar bits
+    /// (<see cref="Ratio.Log(double, double)"/> of x and 1).</remarks>
+    public static void Log(ReadOnlySpan<double> source, Span<double> destination)
     {
-        Guard.Period(lag, "lag");
-        Guard.SameLength(a.Length, b.Length, nameof(b));
-        CheckDestination(a.Length, destination);
-        // Both log changes four bars at a time (the lane form of Ratio.Log gives the scalar bits), the second into pooled
-        // scratch; then one subtraction: the same values as Derivatives.LogChangeDivergence bar by bar.
-        LogChange(a, lag, destination);
-        var lb = Internal.Scratch.Rent(a.Length);
-        try
+        CheckDestination(source.Length, destination);
+        ref double x = ref MemoryMarshal.GetReference(source);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            LogChange(b, lag, lb.AsSpan(0, a.Length));
-            for (int i = 0; i < a.Length; i++)
+            var one = Vector256<double>.One;
+            for (; i <= n - 4; i += 4)
             {
-                destination[i] -= lb[i];
+                Ratio.Log(Vector256.LoadUnsafe(ref x, (nuint)i), one).StoreUnsafe(ref d, (nuint)i);
             }
         }
-        finally
+
+        for (; i < n; i++)
         {
-            Internal.Scratch.Return(lb);
+            Unsafe.Add(ref d, i) = Ratio.Log(Unsafe.Add(ref x, i), 1.0);
+        }
+    }
+
+    /// <summary><c>ln(a / b)</c> of two positive series, NaN unless a and b are both positive (and the ratio finite).</summary>
+    /// <param name="a">Numerator series.</param>
+    /// <param name="b">Denominator series.</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Four values at a time; the same bits as <see cref="Derivatives.LogRatio"/> bar by bar.</remarks>
+    public static void PositiveLogRatio(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> destination)
+    {
+        Guard.SameLength(a.Length, b.Length, nameof(b));
+        CheckDestination(a.Length, destination);
+        ref double x = ref MemoryMarshal.GetReference(a);
+        ref double y = ref MemoryMarshal.GetReference(b);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = a.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var zero = Vector256<double>.Zero;
+            var nan = Vector256.Create(double.NaN);
+            for (; i <= n - 4; i += 4)
+            {
+                var va = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var vb = Vector256.LoadUnsafe(ref y, (nuint)i);
+                var positive = Vector256.GreaterThan(va, zero) & Vector256.GreaterThan(vb, zero);
+                Vector256.ConditionalSelect(positive, Ratio.Log(va, vb), nan).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Derivatives.LogRatio(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
+        }
+    }
+
+    /// <summary>Leading NaN count of <see cref="LogDivergence"/>: <c>lag</c>.</summary>
+    public static int LogDivergenceLookback(int lag) => ChangeLookback(lag);
+
+    /// <summary>
+    /// Divergence of two log series' changes over <paramref name="lag"/> bars:
+    /// <c>(la[t] − la[t−lag]) − (lb[t] − lb[t−lag])</c>, with la = ln a and lb = ln b precomputed (see <see cref="Log"/>):
+    /// <c>ln(a_t / a_(t−lag)) − ln(b_t / b_(t−lag))</c> as differences of logarithms (one logarithm per value, shared by
+    /// every lag).
+    /// </summary>
+    /// <param name="logA">ln a.</param>
+    /// <param name="logB">ln b.</param>
+    /// <param name="lag">Lag in bars (≥ 1).</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback <c>lag</c>; NaN when a logarithm at t or t−lag is NaN. The difference of two logarithms is within
+    /// a few 1e-16 of ln |a| of the logarithm of the ratio.</remarks>
+    public static void LogDivergence(ReadOnlySpan<double> logA, ReadOnlySpan<double> logB, int lag, Span<double> destination)
+    {
+        Guard.Period(lag, "lag");
+        Guard.SameLength(logA.Length, logB.Length, nameof(logB));
+        CheckDestination(logA.Length, destination);
+        int head = Math.Min(lag, logA.Length);
+        destination[..head].Fill(double.NaN);
+        for (int i = head; i < logA.Length; i++)
+        {
+            destination[i] = (logA[i] - logA[i - lag]) - (logB[i] - logB[i - lag]);
         }
     }
 
@@ -161,7 +190,31 @@ public static partial class Indicators
         CheckDestination(close.Length, destination);
         int head = Math.Min(lag, close.Length);
         destination[..head].Fill(double.NaN);
-        for (int i = head; i < close.Length; i++)
+        int i = head;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four bars at a time with the arithmetic of Derivatives.Regime (the same bits).
+            ref double c = ref MemoryMarshal.GetReference(close);
+            ref double o = ref MemoryMarshal.GetReference(openInterest);
+            ref double d = ref MemoryMarshal.GetReference(destination);
+            var one = Vector256<double>.One;
+            var zero = Vector256<double>.Zero;
+            var half = Vector256.Create(0.5);
+            var oneHalf = Vector256.Create(1.5);
+            var nan = Vector256.Create(double.NaN);
+            for (; i <= close.Length - 4; i += 4)
+            {
+                var dc = Vector256.LoadUnsafe(ref c, (nuint)i) - Vector256.LoadUnsafe(ref c, (nuint)(i - lag));
+                var doi = Vector256.LoadUnsafe(ref o, (nuint)i) - Vector256.LoadUnsafe(ref o, (nuint)(i - lag));
+                var sc = (Vector256.GreaterThan(dc, zero) & one) - (Vector256.LessThan(dc, zero) & one);
+                var so = (Vector256.GreaterThan(doi, zero) & one) - (Vector256.LessThan(doi, zero) & one);
+                var code = sc * ((oneHalf + (half * so)) * so * so);
+                var sum = dc + doi;
+                Vector256.ConditionalSelect(Vector256.Equals(sum, sum), code, nan).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < close.Length; i++)
         {
             destination[i] = Derivatives.Regime(close[i] - close[i - lag], openInterest[i] - openInterest[i - lag]);
         }
@@ -171,9 +224,9 @@ public static partial class Indicators
 /// <summary>The stateless steps of the derivatives families (one bar in, one value out).</summary>
 public static class Derivatives
 {
-    /// <summary><c>ln(a / aLag) − ln(b / bLag)</c>; NaN when either log change is undefined.</summary>
+    /// <summary><c>ln(a / b)</c> when a and b are both positive, else NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double LogChangeDivergence(double a, double aLag, double b, double bLag) => Ratio.Log(a, aLag) - Ratio.Log(b, bLag);
+    public static double LogRatio(double a, double b) => a > 0 && b > 0 ? Ratio.Log(a, b) : double.NaN;
 
     /// <summary>The regime code of a price change and an OI change: +2, +1, −1, −2, or 0 when either is 0; NaN when either is NaN.</summary>
     public static double Regime(double priceChange, double openInterestChange)
@@ -236,10 +289,6 @@ internal struct CompensatedWindowSum
 
     public readonly double Value => NonZero == 0 ? 0.0 : Hi + Lo;
 
-    /// <summary>Σa / Σb of two windows: NaN while either holds a NaN or when every b is 0; exactly 0 when every a is 0.</summary>
-    public static double Quotient(in CompensatedWindowSum a, in CompensatedWindowSum b) =>
-        a.NanCount == 0 && b.NanCount == 0 && b.NonZero > 0 ? Ratio.Divide(a.Value, b.Value) : double.NaN;
-
     /// <summary>Removes <paramref name="outgoing"/> when <paramref name="full"/> and adds <paramref name="incoming"/>; the sum is
     /// reset to exactly 0 when no non-zero term is left. NaN terms are counted apart and never summed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -252,8 +301,16 @@ internal struct CompensatedWindowSum
         double a = inNan ? 0.0 : incoming;
         double b = outNan ? 0.0 : o;
         NonZero += (a != 0 ? 1 : 0) - (b != 0 ? 1 : 0);
-        Add(-b); // adding ±0 leaves hi and lo unchanged (TwoSum is exact)
-        Add(a);
+
+        // a − b = d + e exactly (TwoSum), then hi + d = s + err exactly: one addition on the hi chain per bar.
+        double d = a - b;
+        double bd = d - a;
+        double e = (a - (d - bd)) + (-b - bd);
+        double sum = Hi + d;
+        double bs = sum - Hi;
+        double err = (Hi - (sum - bs)) + (d - bs);
+        Hi = sum;
+        Lo += err + e;
         if (NonZero == 0)
         {
             Hi = 0;
@@ -266,16 +323,6 @@ internal struct CompensatedWindowSum
 
     /// <summary>Removes a term added before.</summary>
     public void Exclude(double x) => Slide(0.0, x, full: true);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Add(double x)
-    {
-        double s = Hi + x;
-        double bb = s - Hi;
-        double err = (Hi - (s - bb)) + (x - bb);
-        Hi = s;
-        Lo += err;
-    }
 }
 
 /// <summary>Incremental state of <see cref="Indicators.RollingSum"/>.</summary>
@@ -301,35 +348,6 @@ public struct RollingSumState
         double old = _ring.Push(value);
         _sum.Slide(value, old, full);
         return _ring.IsFull && _sum.NanCount == 0 ? _sum.Value : double.NaN;
-    }
-}
-
-/// <summary>Incremental state of <see cref="Indicators.RollingSumQuotient"/>.</summary>
-/// <remarks>A state owns ring buffers: do not copy a state value and use both copies.</remarks>
-public struct RollingSumQuotientState
-{
-    private Ring _a;
-    private Ring _b;
-    private CompensatedWindowSum _sumA;
-    private CompensatedWindowSum _sumB;
-
-    /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
-    public RollingSumQuotientState(int period)
-    {
-        Guard.Period(period);
-        _a = new Ring(period);
-        _b = new Ring(period);
-        _sumA = default;
-        _sumB = default;
-    }
-
-    /// <summary>Adds the next pair of terms and returns <c>Σ numerator / Σ denominator</c> over the window.</summary>
-    public double Update(double numerator, double denominator)
-    {
-        bool full = _a.IsFull;
-        _sumA.Slide(numerator, _a.Push(numerator), full);
-        _sumB.Slide(denominator, _b.Push(denominator), full);
-        return _a.IsFull ? CompensatedWindowSum.Quotient(_sumA, _sumB) : double.NaN;
     }
 }
 

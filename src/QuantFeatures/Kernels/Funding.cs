@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -573,6 +574,70 @@ public struct FundingWindowState
         _head = 0;
     }
 
+    /// <summary>Σ of both parts (lane sums of each part, in order) and whether every value equals <paramref name="first"/>.</summary>
+    private static bool SumParts(ReadOnlySpan<double> older, ReadOnlySpan<double> newer, double first, out double sum)
+    {
+        sum = 0;
+        bool flat = SumPart(older, first, ref sum);
+        return SumPart(newer, first, ref sum) && flat;
+    }
+
+    private static bool SumPart(ReadOnlySpan<double> part, double first, ref double sum)
+    {
+        bool flat = true;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && part.Length >= 8)
+        {
+            var acc = Vector256<double>.Zero;
+            var f = Vector256.Create(first);
+            var same = Vector256<double>.AllBitsSet;
+            for (; i <= part.Length - 4; i += 4)
+            {
+                var v = Vector256.Create(part.Slice(i, 4));
+                acc += v;
+                same &= Vector256.Equals(v, f);
+            }
+
+            sum += Vector256.Sum(acc);
+            flat = same.ExtractMostSignificantBits() == 0xF; // every lane compared equal (AllBitsSet lanes)
+        }
+
+        for (; i < part.Length; i++)
+        {
+            sum += part[i];
+            flat &= part[i] == first;
+        }
+
+        return flat;
+    }
+
+    /// <summary>Σ (x − mean)² of a part (lane sums, then the tail).</summary>
+    private static double SquaredDeviations(ReadOnlySpan<double> part, double mean)
+    {
+        double m2 = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && part.Length >= 8)
+        {
+            var acc = Vector256<double>.Zero;
+            var m = Vector256.Create(mean);
+            for (; i <= part.Length - 4; i += 4)
+            {
+                var d = Vector256.Create(part.Slice(i, 4)) - m;
+                acc += d * d;
+            }
+
+            m2 = Vector256.Sum(acc);
+        }
+
+        for (; i < part.Length; i++)
+        {
+            double d = part[i] - mean;
+            m2 += d * d;
+        }
+
+        return m2;
+    }
+
     /// <summary>The window's rates in chronological order, as the two parts of the ring.</summary>
     private readonly void RateParts(out ReadOnlySpan<double> older, out ReadOnlySpan<double> newer)
     {
@@ -594,22 +659,11 @@ public struct FundingWindowState
             return;
         }
 
-        double sum = 0;
-        bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
         RateParts(out var older, out var newer);
         double first = _count > 0 ? _rates[_head] : double.NaN;
-        foreach (double v in older)
-        {
-            sum += v;
-            flat &= v == first;
-        }
-
-        foreach (double v in newer)
-        {
-            sum += v;
-            flat &= v == first;
-        }
-
+        // Two passes (sum, then squared deviations from the mean), each part four lanes at a time: the same code path
+        // in batch and streaming, so the same bits; every rate equal = std 0 exactly.
+        bool flat = SumParts(older, newer, first, out double sum);
         _mean = _count > 0 ? sum / _count : double.NaN;
         if (_count < 2)
         {
@@ -621,20 +675,7 @@ public struct FundingWindowState
         }
         else
         {
-            double m2 = 0;
-            foreach (double v in older)
-            {
-                double d = v - _mean;
-                m2 += d * d;
-            }
-
-            foreach (double v in newer)
-            {
-                double d = v - _mean;
-                m2 += d * d;
-            }
-
-            _std = Math.Sqrt(m2 / (_count - 1));
+            _std = Math.Sqrt((SquaredDeviations(older, _mean) + SquaredDeviations(newer, _mean)) / (_count - 1));
         }
 
         _statsValid = true;
