@@ -39,12 +39,14 @@ public static class RandomFrames
     }
 
     /// <summary>Builds the frame of a case: a random walk with every optional input the single-frame families read, including the
-    /// resampler's sub-bar statistics that the microstructure family reads.</summary>
+    /// resampler's sub-bar statistics that the microstructure family reads and the derivatives inputs (open interest, funding
+    /// with its settlement schedule, mark and index prices, liquidations, positioning ratios).</summary>
     public static MarketFrame Build(FrameCase c) => Build(c, c.Seed, 0);
 
     /// <summary>
-    /// Builds the frame of a case, but with bars from <paramref name="replaceFrom"/> on drawn from another seed
-    /// (same times): the "changed future" of the look-ahead property.
+    /// Builds the frame of a case, but with the values of the bars from <paramref name="replaceFrom"/> on drawn from another
+    /// seed: the "changed future" of the look-ahead property. The bar times (and the funding settlement schedule, which
+    /// depends only on the times and the case seed) are those of <see cref="Build(FrameCase)"/>: only values change.
     /// </summary>
     public static MarketFrame Build(FrameCase c, int futureSeed, int replaceFrom)
     {
@@ -58,49 +60,30 @@ public static class RandomFrames
             cols[k] = new double[n];
         }
 
+        // The open and close of each bar before NaN holes: the derivatives columns are priced from them.
+        var open = new double[n];
+        var close = new double[n];
+        var row = new double[cols.Length];
+        var dropped = new double[cols.Length];
         long time = 1_735_689_600_000L; // 2025-01-01T00:00Z
         double p = c.Scale;
+        double shadow = c.Scale;
         for (int i = 0; i < n; i++)
         {
-            var r = i >= replaceFrom && replaceFrom > 0 ? future : rnd;
-            if (i > 0)
+            bool replaced = i >= replaceFrom && replaceFrom > 0;
+            int gap = DrawBar(replaced ? future : rnd, c, i > 0, ref p, row, out open[i]);
+            if (replaced)
             {
-                // Mostly regular bars, sometimes a gap of several bars.
-                time += c.Timeframe.Milliseconds * (r.NextDouble() < 0.03 ? r.Next(2, 6) : 1);
+                // The original generator draws the bar as well (its values are dropped): the same gap, so the same times.
+                gap = DrawBar(rnd, c, i > 0, ref shadow, dropped, out _);
             }
 
+            time += c.Timeframe.Milliseconds * gap;
             t[i] = time;
-            double open = p;
-            bool flat = c.Degenerate && r.NextDouble() < 0.25;
-            double shock = c.Degenerate && r.NextDouble() < 0.02 ? (r.NextDouble() < 0.5 ? 0.5 : 2.0) : 1.0;
-            p = flat ? p : p * shock * Math.Exp(0.01 * Support.TestData.Gauss(r));
-            double high = flat ? p : Math.Max(open, p) * (1 + 0.003 * r.NextDouble());
-            double low = flat ? p : Math.Min(open, p) * (1 - 0.003 * r.NextDouble());
-            double volume = flat || (c.Degenerate && r.NextDouble() < 0.1) ? 0 : 10 + 1000 * r.NextDouble();
-            cols[0][i] = flat ? p : open;
-            cols[1][i] = high;
-            cols[2][i] = low;
-            cols[3][i] = p;
-            cols[4][i] = volume;
-            cols[5][i] = volume * p;
-            cols[6][i] = volume == 0 ? 0 : Math.Floor(1 + 100 * r.NextDouble());
-            cols[7][i] = volume * r.NextDouble();
-            cols[8][i] = cols[7][i] * p;
-            // The resampler's sub-bar statistics (so the microstructure features run on every random frame): coverage mostly 1,
-            // a VWAP near the typical price, a non-negative realized volatility (0 on flat bars), a volume CV (NaN without volume).
-            cols[9][i] = r.NextDouble() < 0.9 ? 1.0 : r.Next(1, 60) / 60.0;
-            cols[10][i] = volume == 0 ? double.NaN : (high + low + p) / 3 * (1 + 0.001 * Support.TestData.Gauss(r));
-            cols[11][i] = flat ? 0.0 : Math.Abs(0.01 * Support.TestData.Gauss(r));
-            cols[12][i] = volume == 0 ? double.NaN : 0.2 + r.NextDouble();
-            if (c.NanRate > 0)
+            close[i] = p;
+            for (int k = 0; k < cols.Length; k++)
             {
-                for (int k = 0; k < cols.Length; k++)
-                {
-                    if (r.NextDouble() < c.NanRate)
-                    {
-                        cols[k][i] = double.NaN;
-                    }
-                }
+                cols[k][i] = row[k];
             }
         }
 
@@ -116,6 +99,58 @@ public static class RandomFrames
             b.WithColumn(names[k], cols[k]);
         }
 
+        foreach (var (column, values) in RandomDerivatives.Columns(c, t, open, close, futureSeed, replaceFrom))
+        {
+            b.WithColumn(column, values);
+        }
+
         return b.Build();
+    }
+
+    /// <summary>Draws one bar of the base columns into <paramref name="row"/> and returns its gap in bars from the previous bar
+    /// (always the same draws in the same order, whatever the values: the generator's state after a bar depends only on it).</summary>
+    private static int DrawBar(Random r, FrameCase c, bool drawGap, ref double p, double[] row, out double open)
+    {
+        // Mostly regular bars, sometimes a gap of several bars.
+        int gap = drawGap ? (r.NextDouble() < 0.03 ? r.Next(2, 6) : 1) : 0;
+        open = p;
+        bool flat = c.Degenerate && r.NextDouble() < 0.25;
+        double shock = c.Degenerate && r.NextDouble() < 0.02 ? (r.NextDouble() < 0.5 ? 0.5 : 2.0) : 1.0;
+        p = flat ? p : p * shock * Math.Exp(0.01 * Support.TestData.Gauss(r));
+        double high = flat ? p : Math.Max(open, p) * (1 + 0.003 * r.NextDouble());
+        double low = flat ? p : Math.Min(open, p) * (1 - 0.003 * r.NextDouble());
+        double volume = flat || (c.Degenerate && r.NextDouble() < 0.1) ? 0 : 10 + 1000 * r.NextDouble();
+        if (flat)
+        {
+            open = p;
+        }
+
+        row[0] = open;
+        row[1] = high;
+        row[2] = low;
+        row[3] = p;
+        row[4] = volume;
+        row[5] = volume * p;
+        row[6] = volume == 0 ? 0 : Math.Floor(1 + 100 * r.NextDouble());
+        row[7] = volume * r.NextDouble();
+        row[8] = row[7] * p;
+        // The resampler's sub-bar statistics (so the microstructure features run on every random frame): coverage mostly 1,
+        // a VWAP near the typical price, a non-negative realized volatility (0 on flat bars), a volume CV (NaN without volume).
+        row[9] = r.NextDouble() < 0.9 ? 1.0 : r.Next(1, 60) / 60.0;
+        row[10] = volume == 0 ? double.NaN : (high + low + p) / 3 * (1 + 0.001 * Support.TestData.Gauss(r));
+        row[11] = flat ? 0.0 : Math.Abs(0.01 * Support.TestData.Gauss(r));
+        row[12] = volume == 0 ? double.NaN : 0.2 + r.NextDouble();
+        if (c.NanRate > 0)
+        {
+            for (int k = 0; k < row.Length; k++)
+            {
+                if (r.NextDouble() < c.NanRate)
+                {
+                    row[k] = double.NaN;
+                }
+            }
+        }
+
+        return gap;
     }
 }
