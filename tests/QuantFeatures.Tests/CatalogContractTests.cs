@@ -16,6 +16,10 @@ public class CatalogContractTests
     [Theory]
     [InlineData(FeatureFamily.Price, 62)]
     [InlineData(FeatureFamily.Volume, 28)]
+    [InlineData(FeatureFamily.OpenInterest, 24)]
+    [InlineData(FeatureFamily.Funding, 12)]
+    [InlineData(FeatureFamily.Liquidations, 11)]
+    [InlineData(FeatureFamily.Positioning, 8)]
     [InlineData(FeatureFamily.TimeQuality, 8)]
     [InlineData(FeatureFamily.Microstructure, 5)]
     public void Family_sizes_match_the_contract(FeatureFamily family, int count) =>

@@ -36,6 +36,10 @@ public static class FeatureDocs
     {
         FeatureFamily.Price => "Price features",
         FeatureFamily.Volume => "Volume and order-flow features",
+        FeatureFamily.OpenInterest => "Open-interest features",
+        FeatureFamily.Funding => "Funding features",
+        FeatureFamily.Liquidations => "Liquidation features",
+        FeatureFamily.Positioning => "Long/short positioning features",
         FeatureFamily.TimeQuality => "Time and quality features",
         FeatureFamily.Microstructure => "Microstructure features",
         _ => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(family.Id().Replace('_', ' ')) + " features",
@@ -45,6 +49,14 @@ public static class FeatureDocs
     {
         FeatureFamily.Price => "Levels, returns, trend, momentum, volatility and k-bar shape, computed from the OHLC prices.",
         FeatureFamily.Volume => "Volume statistics, volume-weighted prices, liquidity and spread estimators, and taker order flow.",
+        FeatureFamily.OpenInterest => "Changes, averages, bands, ranks and divergences of the open interest (as of each decision time), "
+            + "against price and volume; shared rules in docs/derivatives.md.",
+        FeatureFamily.Funding => "The funding rate in event time (settlements, whatever the interval: 8h, 4h, 1h), annualized, the funding "
+            + "clock, basis and premium; shared rules in docs/derivatives.md.",
+        FeatureFamily.Liquidations => "Forced-liquidation notionals and counts per bar, their sums over an hour, imbalances and spikes; "
+            + "shared rules in docs/derivatives.md.",
+        FeatureFamily.Positioning => "Long/short ratios of the crowd, the top traders and the takers, as of each decision time; shared rules "
+            + "in docs/derivatives.md.",
         FeatureFamily.TimeQuality => "Cyclical encodings of the decision time and data-quality flags.",
         FeatureFamily.Microstructure => "Statistics of the finer sub-bars each bar was resampled from (VWAP deviation, intrabar realized volatility, "
             + "volume dispersion); offered on frames produced by the Resampler (see docs/resampling.md).",

@@ -19,7 +19,7 @@ public sealed class ComputeCommand : ICommand
 
     /// <inheritdoc/>
     public string Usage => "compute [--input FILE | --archive DIR] --out FILE.csv [--timeframe TF] [--resample-from TF] [--funding FILE] [--metrics FILE] "
-        + "[--liquidations FILE] [--mark FILE] [--features a,b,… | --family F] [--symbol S]";
+        + "[--liquidations FILE] [--mark FILE] [--index FILE] [--features a,b,… | --family F] [--symbol S]";
 
     /// <inheritdoc/>
     public string Details => """
@@ -36,8 +36,8 @@ public sealed class ComputeCommand : ICommand
         Derivatives data (aligned point in time by MarketDataLoader: a record reaches a bar only once available at the
         bar's close; see docs/loader.md): --funding (Binance fundingRate or the samples' funding CSV), --metrics (Binance
         metrics: open interest and positioning ratios), --liquidations (Binance liquidationSnapshot), --mark (mark-price
-        klines). Each takes a .csv, .csv.gz or .zip file, or a folder of Binance archive files. --archive DIR reads
-        everything (klines, funding, metrics, liquidations, mark prices) of --symbol from a Binance public-data folder.
+        klines), --index (index-price klines). Each takes a .csv, .csv.gz or .zip file, or a folder of Binance archive files. --archive DIR reads
+        everything (klines, funding, metrics, liquidations, mark and index prices) of --symbol from a Binance public-data folder.
         --resample-from 1m reads the input as 1m bars and resamples them to --timeframe (adds the microstructure features).
 
         Output: time (bar OPEN time, yyyy-MM-ddTHH:mm:ssZ UTC), then the features in catalogue order; NaN = empty cell;
@@ -66,6 +66,7 @@ public sealed class ComputeCommand : ICommand
         new("metrics", "FILE|DIR", "Binance metrics (open interest and long/short ratios)."),
         new("liquidations", "FILE|DIR", "Binance liquidationSnapshot events."),
         new("mark", "FILE|DIR", "Mark-price klines."),
+        new("index", "FILE|DIR", "Index-price klines (with --mark, for premium)."),
         new("archive", "DIR", "A folder of Binance public-data files: klines and every derivatives file of --symbol."),
         new("periods-per-year", "P", "Periods per year for annualized features (default 365·86400 s / Δ; e.g. 252 for daily equity bars)."),
     ];

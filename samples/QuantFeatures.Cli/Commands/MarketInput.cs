@@ -6,7 +6,7 @@ namespace QuantFeatures.Cli.Commands;
 
 /// <summary>
 /// The market data of <c>compute</c>: bars from --input (or the embedded sample) or a Binance --archive folder, optionally
-/// resampled (--resample-from), joined point in time with --funding, --metrics, --liquidations and --mark through
+/// resampled (--resample-from), joined point in time with --funding, --metrics, --liquidations, --mark and --index through
 /// <see cref="MarketDataLoader"/>.
 /// </summary>
 public static class MarketInput
@@ -37,6 +37,7 @@ public static class MarketInput
         var sparse = new (string Option, string? Path)[]
         {
             ("funding", args.Get("funding")), ("metrics", args.Get("metrics")), ("liquidations", args.Get("liquidations")), ("mark", args.Get("mark")),
+            ("index", args.Get("index")),
         };
         foreach (var (option, path) in sparse)
         {
@@ -93,9 +94,20 @@ public static class MarketInput
             loader.WithLiquidations(CsvSources.Liquidations(liquidations));
         }
 
+        var references = new List<IMarketDataSource<ReferencePrice>>();
         if (Pick(sparse[3].Path, directory) is { } mark)
         {
-            loader.WithReferencePrices(CsvSources.ReferencePrices(ReferencePriceKind.Mark, [mark]));
+            references.Add(CsvSources.ReferencePrices(ReferencePriceKind.Mark, [mark]));
+        }
+
+        if (Pick(sparse[4].Path, directory) is { } index)
+        {
+            references.Add(CsvSources.ReferencePrices(ReferencePriceKind.Index, [index]));
+        }
+
+        if (references.Count > 0)
+        {
+            loader.WithReferencePrices(new CombinedSource<ReferencePrice>([.. references]));
         }
 
         var extras = sparse.Where(s => s.Path is not null).Select(s => "--" + s.Option).ToArray();

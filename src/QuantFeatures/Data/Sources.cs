@@ -143,3 +143,41 @@ public sealed class InMemoryKlineSource : IKlineSource
     public IAsyncEnumerable<Kline> ReadAsync(string symbol, TimeRange range, CancellationToken cancellationToken = default) =>
         _bars.ReadAsync(symbol, range, cancellationToken);
 }
+
+/// <summary>
+/// Several sources of one kind read as one, in the order given (e.g. mark-price and index-price klines for
+/// <see cref="MarketDataLoader.WithReferencePrices"/>). The loader sorts and de-duplicates, so the order of the parts
+/// does not change the result.
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+public sealed class CombinedSource<T> : IMarketDataSource<T>
+    where T : struct, IMarketRecord
+{
+    private readonly IMarketDataSource<T>[] _parts;
+
+    /// <summary>Combines <paramref name="parts"/> (at least one).</summary>
+    /// <exception cref="ArgumentException">No part, or a null part.</exception>
+    public CombinedSource(params IMarketDataSource<T>[] parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Length == 0 || parts.Any(p => p is null))
+        {
+            throw new ArgumentException("A combined source needs at least one source, and no null source.", nameof(parts));
+        }
+
+        _parts = [.. parts];
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<T> ReadAsync(string symbol, TimeRange range,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var part in _parts)
+        {
+            await foreach (var r in part.ReadAsync(symbol, range, cancellationToken).ConfigureAwait(false))
+            {
+                yield return r;
+            }
+        }
+    }
+}

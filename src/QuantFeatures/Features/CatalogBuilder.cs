@@ -26,6 +26,24 @@ internal sealed class CatalogBuilder
             description, formula, nanRule, Lookback, compute, Unavailable, horizon: horizon));
     }
 
+    /// <summary>
+    /// Adds an event-time funding feature: a window of <paramref name="horizon"/> over settlement times, offered where a bar
+    /// cannot hide a settlement (Δ ≤ 1 h, the shortest funding interval), with lookback <c>ceil(horizon / Δ)</c>.
+    /// </summary>
+    public void AddEventTime(string name, FeatureFamily family, MarketColumn[] inputs, TimeSpan horizon, string description, string formula,
+        string nanRule, FeatureCompute compute)
+    {
+        static string? Unavailable(Timeframe tf) => tf.Milliseconds <= MaxEventTimeframe.Milliseconds
+            ? null
+            : $"it works on funding settlements in event time, and a bar longer than {MaxEventTimeframe} (the shortest funding interval) can hide settlements between decision times; compute it at 1h or finer and resample";
+        int Lookback(Timeframe tf) => tf.Milliseconds <= MaxEventTimeframe.Milliseconds ? Kernels.Indicators.FundingEventLookback(horizon, tf) : 0;
+        Add(new FeatureDefinition(name, family, inputs, [new FeatureParameter("window_hours", horizon.TotalHours, 0, double.MaxValue)],
+            description, formula, nanRule, Lookback, compute, Unavailable, horizon: horizon));
+    }
+
+    /// <summary>The coarsest timeframe at which event-time funding features are offered.</summary>
+    public static Timeframe MaxEventTimeframe => Timeframe.OneHour;
+
     public void Add(FeatureDefinition definition)
     {
         if (!_entries.TryAdd(definition.Name, definition))

@@ -54,6 +54,10 @@ public sealed class FeatureCatalog
         PriceTaLibCatalog.Register(b);
         PriceStatsCatalog.Register(b);
         VolumeCatalog.Register(b);
+        OpenInterestCatalog.Register(b);
+        FundingCatalog.Register(b);
+        LiquidationsCatalog.Register(b);
+        PositioningCatalog.Register(b);
         TimeQualityCatalog.Register(b);
         MicrostructureCatalog.Register(b);
         return new FeatureCatalog(b.Ordered(ContractOrder.Names));

@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+using QuantFeatures.Internal;
+
+namespace QuantFeatures.Kernels;
+
+public static partial class Indicators
+{
+    /// <summary>Leading NaN count of <see cref="RollingSum"/>: <c>period − 1</c>.</summary>
+    public static int RollingSumLookback(int period)
+    {
+        Guard.Period(period);
+        return period - 1;
+    }
+
+    /// <summary>Sum of the last <paramref name="period"/> values, compensated (exact to the last bit in practice).</summary>
+    /// <param name="source">Input series.</param>
+    /// <param name="period">Window length in bars (≥ 1).</param>
+    /// <param name="destination">Output, at least as long as <paramref name="source"/>.</param>
+    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN. The running sum is kept as an unevaluated
+    /// pair of doubles (TwoSum on every add and remove), so a spike entering and leaving the window leaves no residue:
+    /// the sum of a window equals its exact sum rounded once, and is exactly 0 when every value of the window is 0.
+    /// Made for sparse, spiky series (liquidations). Equals looping <see cref="RollingSumState.Update"/>.</remarks>
+    public static void RollingSum(ReadOnlySpan<double> source, int period, Span<double> destination)
+    {
+        Guard.Period(period);
+        CheckDestination(source.Length, destination);
+        var sum = default(CompensatedWindowSum);
+        for (int i = 0; i < source.Length; i++)
+        {
+            bool full = i >= period;
+            sum.Slide(source[i], full ? source[i - period] : 0.0, full);
+            destination[i] = i >= period - 1 && sum.NanCount == 0 ? sum.Value : double.NaN;
+        }
+    }
+
+    /// <summary>Leading NaN count of <see cref="RollingSumQuotient"/>: <c>period − 1</c>.</summary>
+    public static int RollingSumQuotientLookback(int period) => RollingSumLookback(period);
+
+    /// <summary>
+    /// Ratio of two compensated window sums, <c>Σ numerator / Σ denominator</c> over the last <paramref name="period"/>
+    /// bars (see <see cref="RollingSum"/>): exactly 0 when every numerator term is 0, NaN when every denominator term is 0.
+    /// </summary>
+    /// <param name="numerator">Per-bar numerator terms.</param>
+    /// <param name="denominator">Per-bar denominator terms.</param>
+    /// <param name="period">Window length in bars (≥ 1).</param>
+    /// <param name="destination">Output, at least as long as the inputs.</param>
+    /// <remarks>Lookback <c>period − 1</c>; NaN while either window holds a NaN. Equals looping
+    /// <see cref="RollingSumQuotientState.Update"/>.</remarks>
+    public static void RollingSumQuotient(ReadOnlySpan<double> numerator, ReadOnlySpan<double> denominator, int period, Span<double> destination)
+    {
+        Guard.Period(period);
+        Guard.SameLength(numerator.Length, denominator.Length, nameof(denominator));
+        CheckDestination(numerator.Length, destination);
+        var a = default(CompensatedWindowSum);
+        var b = default(CompensatedWindowSum);
+        for (int i = 0; i < numerator.Length; i++)
+        {
+            bool full = i >= period;
+            a.Slide(numerator[i], full ? numerator[i - period] : 0.0, full);
+            b.Slide(denominator[i], full ? denominator[i - period] : 0.0, full);
+            destination[i] = i >= period - 1 ? CompensatedWindowSum.Quotient(a, b) : double.NaN;
+        }
+    }
+
+    /// <summary>Leading NaN count of <see cref="Difference"/>: <c>lag</c>.</summary>
+    public static int DifferenceLookback(int lag)
+    {
+        Guard.Period(lag, "lag");
+        return lag;
+    }
+
+    /// <summary>Difference over <paramref name="lag"/> bars: <c>x[t] − x[t−lag]</c>.</summary>
+    /// <remarks>Lookback <c>lag</c>. NaN when either value is NaN.</remarks>
+    public static void Difference(ReadOnlySpan<double> source, int lag, Span<double> destination)
+    {
+        Guard.Period(lag, "lag");
+        CheckDestination(source.Length, destination);
+        int head = Math.Min(lag, source.Length);
+        destination[..head].Fill(double.NaN);
+        for (int i = head; i < source.Length; i++)
+        {
+            destination[i] = source[i] - source[i - lag];
+        }
+    }
+
+    /// <summary>Leading NaN count of <see cref="LogChangeDivergence"/>: <c>lag</c> (plus the inputs' own lookbacks).</summary>
+    public static int LogChangeDivergenceLookback(int lag) => ChangeLookback(lag);
+
+    /// <summary>
+    /// Divergence of two series' log changes over <paramref name="lag"/> bars:
+    /// <c>ln(a[t] / a[t−lag]) − ln(b[t] / b[t−lag])</c> (e.g. open interest against price).
+    /// </summary>
+    /// <remarks>Lookback <c>lag</c>. NaN when a value is NaN, zero or of the other sign than its lagged value. Each log
+    /// change is <see cref="Ratio.Log(double, double)"/>, the function of <see cref="LogChange"/>.</remarks>
+    public static void LogChangeDivergence(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int lag, Span<double> destination)
+    {
+        Guard.Period(lag, "lag");
+        Guard.SameLength(a.Length, b.Length, nameof(b));
+        CheckDestination(a.Length, destination);
+        int head = Math.Min(lag, a.Length);
+        destination[..head].Fill(double.NaN);
+        for (int i = head; i < a.Length; i++)
+        {
+            destination[i] = Derivatives.LogChangeDivergence(a[i], a[i - lag], b[i], b[i - lag]);
+        }
+    }
+
+    /// <summary>Leading NaN count of <see cref="OpenInterestRegime"/>: <c>lag</c>.</summary>
+    public static int OpenInterestRegimeLookback(int lag) => ChangeLookback(lag);
+
+    /// <summary>
+    /// Price/open-interest regime over <paramref name="lag"/> bars: +2 price up and OI up (new longs), +1 price up and OI
+    /// down (short covering), −1 price down and OI down (long liquidation), −2 price down and OI up (new shorts), 0 when
+    /// either change is 0.
+    /// </summary>
+    /// <remarks>Lookback <c>lag</c>. NaN when a close or an OI value at t or t−lag is NaN.</remarks>
+    public static void OpenInterestRegime(ReadOnlySpan<double> close, ReadOnlySpan<double> openInterest, int lag, Span<double> destination)
+    {
+        Guard.Period(lag, "lag");
+        Guard.SameLength(close.Length, openInterest.Length, nameof(openInterest));
+        CheckDestination(close.Length, destination);
+        int head = Math.Min(lag, close.Length);
+        destination[..head].Fill(double.NaN);
+        for (int i = head; i < close.Length; i++)
+        {
+            destination[i] = Derivatives.Regime(close[i] - close[i - lag], openInterest[i] - openInterest[i - lag]);
+        }
+    }
+}
+
+/// <summary>The stateless steps of the derivatives families (one bar in, one value out).</summary>
+public static class Derivatives
+{
+    /// <summary><c>ln(a / aLag) − ln(b / bLag)</c>; NaN when either log change is undefined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LogChangeDivergence(double a, double aLag, double b, double bLag) => Ratio.Log(a, aLag) - Ratio.Log(b, bLag);
+
+    /// <summary>The regime code of a price change and an OI change: +2, +1, −1, −2, or 0 when either is 0; NaN when either is NaN.</summary>
+    public static double Regime(double priceChange, double openInterestChange)
+    {
+        if (double.IsNaN(priceChange) || double.IsNaN(openInterestChange))
+        {
+            return double.NaN;
+        }
+
+        if (priceChange == 0 || openInterestChange == 0)
+        {
+            return 0;
+        }
+
+        return priceChange > 0 ? (openInterestChange > 0 ? 2 : 1) : (openInterestChange > 0 ? -2 : -1);
+    }
+
+    /// <summary><c>(a − b) / b</c>: the relative distance of a from b (basis, premium); NaN when b is 0 or a value is NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double RelativeDifference(double a, double b) => Ratio.Divide(a - b, b);
+
+    /// <summary>Funding rate per interval to a yearly rate: <c>rate × (24 / intervalHours) × 365</c>; NaN when the interval is not positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AnnualizedFunding(double rate, double intervalHours) =>
+        intervalHours > 0 && double.IsFinite(intervalHours) ? rate * (24.0 / intervalHours) * 365.0 : double.NaN;
+
+    /// <summary>
+    /// Minutes from <paramref name="decisionTime"/> to the next scheduled settlement <c>S + k·I</c>, k ≥ 1 the smallest with
+    /// <c>S + k·I ≥ decision</c>: S is the last settlement time rounded to the minute, I the interval in force. Uses only
+    /// the schedule known at the decision time. NaN when the settlement time or the interval is unknown.
+    /// </summary>
+    /// <param name="settlementTime">The last settlement's time (Unix ms, as the <c>funding_time</c> column holds it).</param>
+    /// <param name="intervalHours">The interval in force, in hours.</param>
+    /// <param name="decisionTime">The bar's decision time (Unix ms).</param>
+    public static double MinutesToFunding(double settlementTime, double intervalHours, long decisionTime)
+    {
+        if (!double.IsFinite(settlementTime) || !(intervalHours > 0) || !double.IsFinite(intervalHours))
+        {
+            return double.NaN;
+        }
+
+        long interval = (long)Math.Round(intervalHours * 3_600_000.0);
+        if (interval <= 0)
+        {
+            return double.NaN;
+        }
+
+        long scheduled = (long)Math.Round(settlementTime / 60_000.0, MidpointRounding.AwayFromZero) * 60_000L;
+        long behind = decisionTime - scheduled;
+        long k = behind <= interval ? 1 : (behind + interval - 1) / interval;
+        return (scheduled + (k * interval) - decisionTime) / 60_000.0;
+    }
+}
+
+/// <summary>
+/// A window sum kept as an unevaluated pair (hi + lo) with an error-free TwoSum on every add and remove, NaN values
+/// counted apart, and the count of non-zero terms (reset to exactly 0 when it reaches 0).
+/// </summary>
+internal struct CompensatedWindowSum
+{
+    public double Hi;
+    public double Lo;
+    public int NanCount;
+    public int NonZero;
+
+    public readonly double Value => NonZero == 0 ? 0.0 : Hi + Lo;
+
+    /// <summary>Σa / Σb of two windows: NaN while either holds a NaN or when every b is 0; exactly 0 when every a is 0.</summary>
+    public static double Quotient(in CompensatedWindowSum a, in CompensatedWindowSum b) =>
+        a.NanCount == 0 && b.NanCount == 0 && b.NonZero > 0 ? Ratio.Divide(a.Value, b.Value) : double.NaN;
+
+    /// <summary>Removes <paramref name="outgoing"/> when <paramref name="full"/>, then adds <paramref name="incoming"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Slide(double incoming, double outgoing, bool full)
+    {
+        if (full)
+        {
+            if (double.IsNaN(outgoing))
+            {
+                NanCount--;
+            }
+            else if (outgoing != 0)
+            {
+                if (--NonZero == 0)
+                {
+                    Hi = 0;
+                    Lo = 0;
+                }
+                else
+                {
+                    Add(-outgoing);
+                }
+            }
+        }
+
+        if (double.IsNaN(incoming))
+        {
+            NanCount++;
+        }
+        else if (incoming != 0)
+        {
+            NonZero++;
+            Add(incoming);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Add(double x)
+    {
+        double s = Hi + x;
+        double bb = s - Hi;
+        double err = (Hi - (s - bb)) + (x - bb);
+        Hi = s;
+        Lo += err;
+    }
+}
+
+/// <summary>Incremental state of <see cref="Indicators.RollingSum"/>.</summary>
+/// <remarks>A state owns a ring buffer: do not copy a state value and use both copies.</remarks>
+public struct RollingSumState
+{
+    private Ring _ring;
+    private CompensatedWindowSum _sum;
+
+    /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
+    public RollingSumState(int period)
+    {
+        Guard.Period(period);
+        _ring = new Ring(period);
+        _sum = default;
+    }
+
+    /// <summary>Adds the next value and returns the window's sum (NaN until full or while it holds a NaN; exactly 0 when
+    /// every value is 0).</summary>
+    public double Update(double value)
+    {
+        bool full = _ring.IsFull;
+        double old = _ring.Push(value);
+        _sum.Slide(value, old, full);
+        return _ring.IsFull && _sum.NanCount == 0 ? _sum.Value : double.NaN;
+    }
+}
+
+/// <summary>Incremental state of <see cref="Indicators.RollingSumQuotient"/>.</summary>
+/// <remarks>A state owns ring buffers: do not copy a state value and use both copies.</remarks>
+public struct RollingSumQuotientState
+{
+    private Ring _a;
+    private Ring _b;
+    private CompensatedWindowSum _sumA;
+    private CompensatedWindowSum _sumB;
+
+    /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
+    public RollingSumQuotientState(int period)
+    {
+        Guard.Period(period);
+        _a = new Ring(period);
+        _b = new Ring(period);
+        _sumA = default;
+        _sumB = default;
+    }
+
+    /// <summary>Adds the next pair of terms and returns <c>Σ numerator / Σ denominator</c> over the window.</summary>
+    public double Update(double numerator, double denominator)
+    {
+        bool full = _a.IsFull;
+        _sumA.Slide(numerator, _a.Push(numerator), full);
+        _sumB.Slide(denominator, _b.Push(denominator), full);
+        return _a.IsFull ? CompensatedWindowSum.Quotient(_sumA, _sumB) : double.NaN;
+    }
+}

@@ -1,0 +1,425 @@
+using QuantFeatures.Internal;
+
+namespace QuantFeatures.Kernels;
+
+public static partial class Indicators
+{
+    /// <summary>The window of <see cref="FundingRateChange"/>: 8 hours, the longest Binance funding interval.</summary>
+    public static readonly TimeSpan FundingRateChangeWindow = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Leading NaN count of the event-time funding kernels at timeframe Δ: <c>ceil(window / Δ)</c> bars. On clean input
+    /// the frame's first settlement is at or before the first decision time, so from then on every settlement of the
+    /// window is known.
+    /// </summary>
+    public static int FundingEventLookback(TimeSpan window, Timeframe timeframe)
+    {
+        long w = (long)window.TotalMilliseconds;
+        if (w <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be positive.");
+        }
+
+        return (int)((w + timeframe.Milliseconds - 1) / timeframe.Milliseconds);
+    }
+
+    /// <summary>
+    /// <c>F − the settlement before it</c>: the change of the funding rate at its last settlement, rebuilt in event time
+    /// from the frame's <c>funding_rate</c>, <c>funding_time</c> and <c>funding_interval_hours</c> columns.
+    /// </summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback <c>ceil(8h / Δ)</c>: before that the settlement before the first one seen may be unknown. NaN
+    /// while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5 intervals: a
+    /// missed settlement or a gap in the bars). Equals looping <see cref="FundingWindowState"/> with an 8 h window.</remarks>
+    public static void FundingRateChange(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, Span<double> destination) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, FundingRateChangeWindow, FundingStatistic.Change, destination);
+
+    /// <summary>Sum of the settled rates whose settlement time lies in <c>(d − window, d]</c>, d = the decision time.</summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window (7 days for <c>cumulative_funding_7d</c>).</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, and while the window reaches back past the frame's
+    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force).
+    /// The sum is recomputed in chronological order whenever the window's membership changes (no drift).</remarks>
+    public static void CumulativeFunding(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Sum, destination);
+
+    /// <summary>Z-score of F among the settlements of the window: <c>(F − mean) / std</c>, sample std (n − 1).</summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window (30 days for <c>funding_zscore_30d</c>).</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>As <see cref="CumulativeFunding"/>, and NaN with fewer than 2 settlements or a flat window (every rate
+    /// equal). Mean and std by two passes whenever the membership changes.</remarks>
+    public static void FundingZScore(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.ZScore, destination);
+
+    /// <summary>Extreme-funding flag: 1 when the window's z-score of F is beyond <paramref name="threshold"/> on its side
+    /// (&gt; threshold when it is positive, &lt; threshold when negative), else 0.</summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window of the z-score.</param>
+    /// <param name="threshold">+2 for <c>funding_extreme_positive</c>, −2 for <c>funding_extreme_negative</c>; not 0.</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>0 on a known flat window (every rate equal: F is not extreme); NaN where the window is not known (see
+    /// <see cref="FundingZScore"/>).</remarks>
+    public static void FundingExtreme(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> destination)
+    {
+        if (!(threshold != 0) || !double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite and not 0.");
+        }
+
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Extreme, destination, threshold);
+    }
+
+    /// <summary>Percentile rank of F among the settlements of the window, as pandas <c>rank(pct=True)</c> with average ties.</summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window (252 days for <c>funding_percentile_252d</c>).</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>As <see cref="CumulativeFunding"/>; <c>(L + (E + 1) / 2) / m</c> over the m settlements of the window
+    /// (exact integer counts, recounted when the membership changes).</remarks>
+    public static void FundingPercentile(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Percentile, destination);
+
+    /// <summary>Minutes from each decision time to the next scheduled settlement (see <see cref="Derivatives.MinutesToFunding"/>).</summary>
+    /// <param name="settlementTime">The last settlement's time as of each bar (the <c>funding_time</c> column).</param>
+    /// <param name="intervalHours">The interval in force.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback 0. NaN where the settlement time or the interval is NaN.</remarks>
+    public static void MinutesToFunding(ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours, ReadOnlySpan<long> openTime,
+        Timeframe timeframe, Span<double> destination)
+    {
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(openTime.Length, destination);
+        long delta = timeframe.Milliseconds;
+        for (int i = 0; i < openTime.Length; i++)
+        {
+            destination[i] = Derivatives.MinutesToFunding(settlementTime[i], intervalHours[i], openTime[i] + delta);
+        }
+    }
+
+    /// <summary>Annualized funding: <c>F × (24 / funding_interval_hours) × 365</c> per bar (see <see cref="Derivatives.AnnualizedFunding"/>).</summary>
+    /// <param name="rate">Funding rate per interval.</param>
+    /// <param name="intervalHours">The interval in force, in hours, from the data.</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback 0. NaN where the rate is NaN or the interval is NaN or not positive.</remarks>
+    public static void AnnualizedFunding(ReadOnlySpan<double> rate, ReadOnlySpan<double> intervalHours, Span<double> destination)
+    {
+        Guard.SameLength(rate.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(rate.Length, destination);
+        for (int i = 0; i < rate.Length; i++)
+        {
+            destination[i] = Derivatives.AnnualizedFunding(rate[i], intervalHours[i]);
+        }
+    }
+
+    private static void FundingLoop(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, FundingStatistic statistic, Span<double> destination, double threshold = 0)
+    {
+        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(openTime.Length, destination);
+        var state = new FundingWindowState(window, timeframe);
+        long delta = timeframe.Milliseconds;
+        for (int i = 0; i < openTime.Length; i++)
+        {
+            bool known = state.Update(rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
+            destination[i] = !known ? double.NaN : statistic switch
+            {
+                FundingStatistic.Change => state.RateChange,
+                FundingStatistic.Sum => state.Sum(),
+                FundingStatistic.ZScore => state.ZScore(),
+                FundingStatistic.Extreme => state.Extreme(threshold),
+                _ => state.Percentile(),
+            };
+        }
+    }
+
+    private enum FundingStatistic
+    {
+        Change,
+        Sum,
+        ZScore,
+        Extreme,
+        Percentile,
+    }
+}
+
+/// <summary>
+/// The settlements of an event-time window, rebuilt bar by bar from the frame's funding columns: the incremental state
+/// behind every event-time funding feature (one <see cref="Update"/> per bar, then read the statistic).
+/// </summary>
+/// <remarks>
+/// <para>A new settlement is seen at the first bar whose settlement time is later than the previous one (its rate, as
+/// first seen, stands). A spacing between two settlements seen that exceeds 1.5 × the interval in force at the later
+/// one (its <c>funding_interval_hours</c>, else the previous interval) is a <em>hole</em>: settlements may be missing
+/// there. The window <c>(d − window, d]</c> is known when the current rate is known, at least
+/// <c>ceil(window / Δ)</c> bars were seen, and <c>d − window</c> is at or after the frame's first settlement and the
+/// settlement that ended the latest hole.</para>
+/// <para>A state owns its buffers: do not copy a state value and use both copies.</para>
+/// </remarks>
+public struct FundingWindowState
+{
+    private const double HoleFactor = 1.5;
+    private readonly long _window;
+    private readonly int _lookbackBars;
+    private double[] _times;
+    private double[] _rates;
+    private int _head;
+    private int _count;
+    private int _bars;
+    private double _lastTime;
+    private double _lastRate;
+    private double _lastInterval;
+    private double _previousRate;
+    private double _completeSince;
+    private bool _statsValid;
+    private double _sum;
+    private double _mean;
+    private double _std; // 0 on a flat window, NaN with fewer than 2 settlements
+    private bool _rankValid;
+    private double _percentile;
+
+    /// <summary>Creates the state for an event-time window at bars of <paramref name="timeframe"/>.</summary>
+    /// <param name="window">The window (e.g. 7 days).</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    public FundingWindowState(TimeSpan window, Timeframe timeframe)
+    {
+        _lookbackBars = Indicators.FundingEventLookback(window, timeframe);
+        _window = (long)window.TotalMilliseconds;
+        int capacity = (int)Math.Min(1 << 20, (_window / 3_600_000) + 4);
+        _times = new double[capacity];
+        _rates = new double[capacity];
+        _head = 0;
+        _count = 0;
+        _bars = 0;
+        _lastTime = double.NaN;
+        _lastRate = double.NaN;
+        _lastInterval = double.NaN;
+        _previousRate = double.NaN;
+        _completeSince = double.NaN;
+        _statsValid = false;
+        _sum = _mean = _std = double.NaN;
+        _rankValid = false;
+        _percentile = double.NaN;
+    }
+
+    /// <summary>The last settled rate seen (F), NaN before the first.</summary>
+    public readonly double Rate => _lastRate;
+
+    /// <summary><c>F − the settlement before it</c>; NaN when that settlement was not seen.</summary>
+    public readonly double RateChange => _lastRate - _previousRate;
+
+    /// <summary>Number of settlements in the window.</summary>
+    public readonly int Count => _count;
+
+    /// <summary>
+    /// Feeds one bar: the funding columns at the bar and its decision time. Returns whether the window is known at this
+    /// bar (the statistics are then those of the window; otherwise the bar's value is NaN).
+    /// </summary>
+    public bool Update(double rate, double settlementTime, double intervalHours, long decisionTime)
+    {
+        _bars++;
+        bool known = double.IsFinite(rate) && double.IsFinite(settlementTime);
+        if (known)
+        {
+            if (double.IsNaN(_lastTime))
+            {
+                _completeSince = settlementTime;
+                Accept(rate, settlementTime, intervalHours, double.NaN);
+            }
+            else if (settlementTime > _lastTime)
+            {
+                double inForce = intervalHours > 0 ? intervalHours : _lastInterval;
+                bool hole = !(inForce > 0) || settlementTime - _lastTime > HoleFactor * inForce * 3_600_000.0;
+                if (hole)
+                {
+                    _completeSince = settlementTime;
+                }
+
+                Accept(rate, settlementTime, intervalHours, hole ? double.NaN : _lastRate);
+            }
+            else if (settlementTime < _lastTime)
+            {
+                known = false; // a settlement older than one already seen: the columns are inconsistent at this bar
+            }
+        }
+
+        double from = decisionTime - _window;
+        while (_count > 0 && _times[_head] <= from)
+        {
+            _head = (_head + 1) % _times.Length;
+            _count--;
+            Invalidate();
+        }
+
+        return known && _bars > _lookbackBars && from >= _completeSince;
+    }
+
+    /// <summary>Σ of the window's rates, in chronological order.</summary>
+    public double Sum()
+    {
+        Statistics();
+        return _sum;
+    }
+
+    /// <summary><c>(F − mean) / std</c> over the window (sample std); NaN with fewer than 2 settlements or a flat window.</summary>
+    public double ZScore()
+    {
+        Statistics();
+        return _std > 0 ? Ratio.Divide(_lastRate - _mean, _std) : double.NaN;
+    }
+
+    /// <summary>1 when the z-score is beyond <paramref name="threshold"/> on its side, 0 otherwise or on a flat window; NaN
+    /// with fewer than 2 settlements.</summary>
+    public double Extreme(double threshold)
+    {
+        Statistics();
+        if (double.IsNaN(_std))
+        {
+            return double.NaN;
+        }
+
+        if (_std == 0)
+        {
+            return 0;
+        }
+
+        double z = Ratio.Divide(_lastRate - _mean, _std);
+        return double.IsNaN(z) ? double.NaN : (threshold > 0 ? z > threshold : z < threshold) ? 1 : 0;
+    }
+
+    /// <summary>Percentile rank of F among the window's settlements (average ties).</summary>
+    public double Percentile()
+    {
+        if (!_rankValid)
+        {
+            int less = 0, equal = 0;
+            for (int k = 0; k < _count; k++)
+            {
+                double v = _rates[(_head + k) % _rates.Length];
+                less += v < _lastRate ? 1 : 0;
+                equal += v == _lastRate ? 1 : 0;
+            }
+
+            _percentile = Kernels.Percentile.Of(less, equal, _count);
+            _rankValid = true;
+        }
+
+        return _percentile;
+    }
+
+    private void Accept(double rate, double time, double intervalHours, double previousRate)
+    {
+        _previousRate = previousRate;
+        _lastTime = time;
+        _lastRate = rate;
+        if (intervalHours > 0)
+        {
+            _lastInterval = intervalHours;
+        }
+
+        if (_count == _times.Length)
+        {
+            Grow();
+        }
+
+        int at = (_head + _count) % _times.Length;
+        _times[at] = time;
+        _rates[at] = rate;
+        _count++;
+        Invalidate();
+    }
+
+    private void Grow()
+    {
+        var times = new double[_times.Length * 2];
+        var rates = new double[_rates.Length * 2];
+        for (int k = 0; k < _count; k++)
+        {
+            times[k] = _times[(_head + k) % _times.Length];
+            rates[k] = _rates[(_head + k) % _rates.Length];
+        }
+
+        _times = times;
+        _rates = rates;
+        _head = 0;
+    }
+
+    private void Invalidate()
+    {
+        _statsValid = false;
+        _rankValid = false;
+    }
+
+    private void Statistics()
+    {
+        if (_statsValid)
+        {
+            return;
+        }
+
+        double sum = 0;
+        bool flat = true;
+        double first = _count > 0 ? _rates[_head] : double.NaN;
+        for (int k = 0; k < _count; k++)
+        {
+            double v = _rates[(_head + k) % _rates.Length];
+            sum += v;
+            flat &= v == first;
+        }
+
+        _sum = _count > 0 ? sum : 0;
+        _mean = _count > 0 ? sum / _count : double.NaN;
+        if (_count < 2)
+        {
+            _std = double.NaN;
+        }
+        else if (flat)
+        {
+            _std = 0;
+        }
+        else
+        {
+            double m2 = 0;
+            for (int k = 0; k < _count; k++)
+            {
+                double d = _rates[(_head + k) % _rates.Length] - _mean;
+                m2 += d * d;
+            }
+
+            _std = Math.Sqrt(m2 / (_count - 1));
+        }
+
+        _statsValid = true;
+    }
+}
