@@ -13,8 +13,10 @@ namespace QuantFeatures.Tests.Properties;
 /// loader's timestamp tolerance): its rate, its time and the interval in force (the spacing from the previous
 /// settlement). The rate is an AR(1) around 0.01 % per 8 h scaled to the interval, with rare spikes, rounded to 1e-8.</item>
 /// <item><c>mark_price</c>, <c>index_price</c>: the close × (1 + a small AR(1) basis).</item>
-/// <item><c>long_liquidation_notional</c>, <c>short_liquidation_notional</c>, <c>liquidation_count</c>: mostly 0, a few
-/// events now and then, bursts of many; whole counts; notionals 0 when the count is 0.</item>
+/// <item><c>long_liquidation_notional</c>, <c>short_liquidation_notional</c>, <c>liquidation_count</c>: in degenerate frames
+/// mostly 0, a few events now and then, bursts of many; otherwise an active market with at least one long and one short
+/// liquidation per bar (clean input on which every ratio of liquidation sums is defined); whole counts; notionals 0 when
+/// the count is 0.</item>
 /// <item>The four positioning ratios: AR(1) processes around 1 … 1.5 (positive), snapshotted like the open interest.</item>
 /// </list>
 /// NaN holes (when the case has a NaN rate) come in runs, the way staleness produces them: the three funding columns
@@ -130,7 +132,10 @@ internal static class RandomDerivatives
             markCol[i] = markHole > 0 ? double.NaN : same ? close[i] : close[i] * (1 + markBasis);
             indexCol[i] = indexHole > 0 ? double.NaN : same ? close[i] : close[i] * (1 + indexBasis);
 
-            // Liquidations: mostly none, a few events now and then, bursts of many.
+            // Liquidations. Degenerate frames: the sparse regime of most markets and small bars, mostly none, a few events now
+            // and then, bursts of many, long quiet stretches (or a silent frame). Other frames: an active market, with a long
+            // and a short liquidation in every bar (more in bursts), where every ratio of liquidation sums is defined, so
+            // that clean input has values from the lookback on.
             int count = 0;
             if (c.Degenerate && quiet == 0 && r.NextDouble() < 0.01)
             {
@@ -151,9 +156,14 @@ internal static class RandomDerivatives
                 burst = r.Next(0, 8);
                 count = r.Next(1, 40);
             }
-            else if (r.NextDouble() < 0.08)
+            else if (!c.Degenerate || r.NextDouble() < 0.08)
             {
                 count = r.Next(1, 4);
+            }
+
+            if (!c.Degenerate)
+            {
+                count = Math.Max(count, 2);
             }
 
             double longs = 0, shorts = 0, longShare = r.NextDouble();
@@ -161,7 +171,7 @@ internal static class RandomDerivatives
             {
                 double u = r.NextDouble();
                 double notional = close[i] * 0.05 * (1 + (300 * u * u * u));
-                if (r.NextDouble() < longShare)
+                if ((c.Degenerate || e > 1) ? r.NextDouble() < longShare : e == 0)
                 {
                     longs += notional;
                 }

@@ -23,19 +23,35 @@ public static class RandomFrames
     private static readonly Timeframe[] Timeframes =
         [Timeframe.Parse("1m"), Timeframe.Parse("5m"), Timeframe.Parse("15m"), Timeframe.Parse("1h"), Timeframe.Parse("4h"), Timeframe.Parse("1d")];
 
+    /// <summary>The longest frame a case draws: enough for the 30-day funding windows at 1h (720 bars) and the 252-day one
+    /// (6,048 bars); longer windows (a week at 1m: 10,080 bars) are left to the lengths below maxLength.</summary>
+    public const int MaxLongLength = 6_400;
+
     /// <summary>Cases whose timeframe offers <paramref name="feature"/>, with the given NaN and degeneracy settings.</summary>
+    /// <remarks>Lengths are in [<paramref name="minLength"/>, <paramref name="maxLength"/>]; where the feature's lookback at the
+    /// case's timeframe does not fit in that, half of the cases are longer, up to lookback + 200 bars (where that is at
+    /// most <see cref="MaxLongLength"/>), so that long windows (e.g. the event-time funding windows of 30 and 252 days) are
+    /// checked on frames where they produce values, not only on frames that are all NaN.</remarks>
     public static Arbitrary<FrameCase> Cases(FeatureDefinition feature, bool holes, bool degenerate, int minLength = 0, int maxLength = 420)
     {
         var offered = Timeframes.Where(tf => feature.UnavailableReason(tf) is null).ToArray();
         var gen =
             from seed in Gen.Choose(0, int.MaxValue - 1)
-            from n in Gen.Choose(minLength, maxLength)
             from tf in Gen.Elements(offered)
+            from longer in Gen.Elements(false, true)
+            from n in Gen.Choose(minLength, longer ? LongLength(feature, tf, maxLength) : maxLength)
             from nanPermille in Gen.Choose(holes ? 5 : 0, holes ? 150 : 0)
             from scaleExp in Gen.Choose(-6, 6)
             from cut in Gen.Choose(0, Math.Max(0, n - 1))
             select new FrameCase(seed, n, tf, nanPermille / 1000.0, degenerate, Math.Pow(10, scaleExp) * 3, cut);
         return gen.ToArbitrary();
+    }
+
+    private static int LongLength(FeatureDefinition feature, Timeframe tf, int maxLength)
+    {
+        // Longer only where it makes the difference: lookback + 200 above maxLength but within MaxLongLength.
+        long wanted = (long)feature.Lookback(tf) + 200;
+        return wanted <= maxLength || wanted > MaxLongLength ? maxLength : (int)wanted;
     }
 
     /// <summary>Builds the frame of a case: a random walk with every optional input the single-frame families read, including the
