@@ -29,9 +29,9 @@ public static class RandomFrames
 
     /// <summary>Cases whose timeframe offers <paramref name="feature"/>, with the given NaN and degeneracy settings.</summary>
     /// <remarks>Lengths are in [<paramref name="minLength"/>, <paramref name="maxLength"/>]; where the feature's lookback at the
-    /// case's timeframe does not fit in that, half of the cases are longer, up to lookback + 200 bars (where that is at
-    /// most <see cref="MaxLongLength"/>), so that long windows (e.g. the event-time funding windows of 30 and 252 days) are
-    /// checked on frames where they produce values, not only on frames that are all NaN.</remarks>
+    /// case's timeframe does not fit in that, half of the cases are lookback ± 200 bars long (where that is at most
+    /// <see cref="MaxLongLength"/>), so that long windows (e.g. the event-time funding windows of 30 and 252 days) are
+    /// checked around their first values, not only on frames that are all NaN.</remarks>
     public static Arbitrary<FrameCase> Cases(FeatureDefinition feature, bool holes, bool degenerate, int minLength = 0, int maxLength = 420)
     {
         var offered = Timeframes.Where(tf => feature.UnavailableReason(tf) is null).ToArray();
@@ -39,7 +39,9 @@ public static class RandomFrames
             from seed in Gen.Choose(0, int.MaxValue - 1)
             from tf in Gen.Elements(offered)
             from longer in Gen.Elements(false, true)
-            from n in Gen.Choose(minLength, longer ? LongLength(feature, tf, maxLength) : maxLength)
+            from n in longer && LongLength(feature, tf, maxLength) is int top && top > maxLength
+                ? Gen.Choose(Math.Max(minLength, top - 400), top)
+                : Gen.Choose(minLength, maxLength)
             from nanPermille in Gen.Choose(holes ? 5 : 0, holes ? 150 : 0)
             from scaleExp in Gen.Choose(-6, 6)
             from cut in Gen.Choose(0, Math.Max(0, n - 1))
