@@ -20,8 +20,9 @@ public sealed class MarketFrame
     private readonly long[] _time;
     private readonly double[]?[] _columns;
 
-    internal MarketFrame(string symbol, Timeframe timeframe, long[] time, double[]?[] columns)
+    internal MarketFrame(string symbol, Timeframe timeframe, long[] time, double[]?[] columns, FundingHistory? fundingHistory = null)
     {
+        FundingHistory = fundingHistory;
         Symbol = symbol;
         Timeframe = timeframe;
         _time = time;
@@ -43,6 +44,10 @@ public sealed class MarketFrame
 
     /// <summary>The bar length Δ.</summary>
     public Timeframe Timeframe { get; }
+
+    /// <summary>The funding settlements behind the funding columns (attached by <see cref="Data.MarketDataLoader"/>), or
+    /// null. The event-time funding features use it when present (see <see cref="QuantFeatures.FundingHistory"/>).</summary>
+    public FundingHistory? FundingHistory { get; }
 
     /// <summary>Number of bars.</summary>
     public int Length => _time.Length;
@@ -102,8 +107,12 @@ public sealed class MarketFrame
             cols[i] = _columns[i]?.AsSpan(start, length).ToArray();
         }
 
-        return new MarketFrame(Symbol, Timeframe, _time.AsSpan(start, length).ToArray(), cols);
+        // The funding history is kept whole: features use a settlement only from its availability on, so later ones never leak in.
+        return new MarketFrame(Symbol, Timeframe, _time.AsSpan(start, length).ToArray(), cols, FundingHistory);
     }
+
+    /// <summary>A copy of this frame with <paramref name="history"/> as its funding history (null removes it).</summary>
+    public MarketFrame WithFundingHistory(FundingHistory? history) => new(Symbol, Timeframe, _time, _columns, history);
 
     /// <summary>A copy of this frame with a column added or replaced.</summary>
     /// <exception cref="ArgumentException">The values' length differs from <see cref="Length"/>.</exception>
@@ -116,7 +125,7 @@ public sealed class MarketFrame
 
         var cols = (double[]?[])_columns.Clone();
         cols[(int)column] = values.ToArray();
-        return new MarketFrame(Symbol, Timeframe, _time, cols);
+        return new MarketFrame(Symbol, Timeframe, _time, cols, FundingHistory);
     }
 
     /// <summary>Creates a frame from OHLC(V) spans (copied).</summary>

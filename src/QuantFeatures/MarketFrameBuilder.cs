@@ -15,6 +15,7 @@ public sealed class MarketFrameBuilder
     private long[]? _time;
     private string _symbol = "";
     private Timeframe? _timeframe;
+    private FundingHistory? _fundingHistory;
 
     /// <summary>Starts a frame; the timeframe is inferred from the smallest time step when null.</summary>
     public MarketFrameBuilder(Timeframe? timeframe = null) => _timeframe = timeframe;
@@ -45,6 +46,13 @@ public sealed class MarketFrameBuilder
     {
         _ = column.Name();
         _columns[(int)column] = values.ToArray();
+        return this;
+    }
+
+    /// <summary>Attaches the funding settlements behind the funding columns (see <see cref="FundingHistory"/>).</summary>
+    public MarketFrameBuilder WithFundingHistory(FundingHistory? history)
+    {
+        _fundingHistory = history;
         return this;
     }
 
@@ -106,7 +114,7 @@ public sealed class MarketFrameBuilder
             throw new ArgumentException("The timeframe cannot be inferred from fewer than two bars; pass it explicitly.");
         }
 
-        return new MarketFrame(_symbol, tf, time, (double[]?[])_columns.Clone());
+        return new MarketFrame(_symbol, tf, time, (double[]?[])_columns.Clone(), _fundingHistory);
     }
 
     private static int FirstStepBelow(long[] time, long step)

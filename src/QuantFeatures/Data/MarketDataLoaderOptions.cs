@@ -60,6 +60,14 @@ public sealed record MarketDataLoaderOptions
     /// </summary>
     public bool ResampleFinerBars { get; init; } = true;
 
+    /// <summary>
+    /// How far before the first bar funding settlements are read and attached to the frame as its
+    /// <see cref="MarketFrame.FundingHistory"/>, so the event-time funding features (up to <c>funding_percentile_252d</c>)
+    /// have full windows from the first bar. Default 252 days; <see cref="TimeSpan.Zero"/> attaches the settlements of
+    /// the range only (read back by the staleness limit as for the columns).
+    /// </summary>
+    public TimeSpan FundingHistory { get; init; } = TimeSpan.FromDays(252);
+
     /// <summary>Options of the resampler when <see cref="ResampleFinerBars"/> applies (null = its defaults).</summary>
     public ResampleOptions? Resample { get; init; }
 
@@ -68,6 +76,11 @@ public sealed record MarketDataLoaderOptions
         if (TimestampTolerance < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TimestampTolerance), TimestampTolerance, "The timestamp tolerance must not be negative.");
+        }
+
+        if (FundingHistory < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FundingHistory), FundingHistory, "The funding history must not be negative.");
         }
 
         Funding.Validate("funding");

@@ -13,7 +13,8 @@ internal static class FundingCatalog
 {
     private const string EventNan =
         "NaN while F is NaN (stale), and while the window reaches back past the frame's first settlement or over a hole "
-        + "(consecutive settlements more than 1.5 intervals apart: a missed settlement or a gap in the bars); recovers when the hole leaves the window.";
+        + "(consecutive settlements more than 1.5 intervals apart: a missed settlement or a gap in the bars), and while the next settlement is "
+        + "overdue by more than half an interval; recovers when the hole leaves the window.";
 
     private static readonly MarketColumn[] Events = [FundingRate, FundingTime, FundingIntervalHours];
 
@@ -28,7 +29,7 @@ internal static class FundingCatalog
             "NaN for the first 8h of bars (the settlement before the first one seen may be unknown), while F is NaN, and when the settlement before "
             + "the last one was not seen (a hole: spacing over 1.5 intervals).",
             (ctx, d) => Indicators.FundingRateChange(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, d));
+                ctx.Timeframe, d, ctx.Frame.FundingHistory));
         var day = TimeSpan.FromHours(24);
         b.AddHorizon("funding_rate_change_24h", FeatureFamily.Funding, [FundingRate], day, bars => bars,
             "The funding rate in force now minus the rate in force 24 hours of bars ago.", "F_t − F_(t−24h/Δ)",
@@ -42,29 +43,26 @@ internal static class FundingCatalog
             "Sum of the funding rates settled in the last 7 days (event time: settlement times, whatever the interval).",
             "Σ F_s over settlements with time s in (d − 7d, d], d = decision time", EventNan,
             (ctx, d) => Indicators.CumulativeFunding(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, week, d));
+                ctx.Timeframe, week, d, ctx.Frame.FundingHistory));
         var month = TimeSpan.FromDays(30);
         b.AddEventTime("funding_zscore_30d", FeatureFamily.Funding, Events, month,
             "Z-score of F among the settlements of the last 30 days (sample std; event time).",
             "(F − mean(F_s)) / std(F_s) over settlements with time in (d − 30d, d]",
             EventNan + " NaN with fewer than 2 settlements or when every rate of the window is equal (std = 0).",
-            (ctx, d) => Indicators.FundingZScore(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, month, d));
+            (ctx, d) => FeatureContext.CopyColumn(ZScores(ctx)[0], d));
         var year = TimeSpan.FromDays(252);
         b.AddEventTime("funding_percentile_252d", FeatureFamily.Funding, Events, year,
             "Percentile rank of F among the settlements of the last 252 days, as pandas rank(pct=True) (average ties; event time).",
             "(#{F_s < F} + (#{F_s = F} + 1) / 2) / m over the m settlements with time in (d − 252d, d]", EventNan,
             (ctx, d) => Indicators.FundingPercentile(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, year, d));
+                ctx.Timeframe, year, d, ctx.Frame.FundingHistory));
         const string ExtremeNan = "NaN where funding_zscore_30d's window is not known (see funding_zscore_30d); 0 on a known flat window (every rate equal).";
         b.AddEventTime("funding_extreme_positive", FeatureFamily.Funding, Events, month, "1 when funding_zscore_30d > 2, else 0.",
             "funding_zscore_30d > 2 ? 1 : 0", ExtremeNan,
-            (ctx, d) => Indicators.FundingExtreme(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, month, 2.0, d));
+            (ctx, d) => FeatureContext.CopyColumn(ZScores(ctx)[1], d));
         b.AddEventTime("funding_extreme_negative", FeatureFamily.Funding, Events, month, "1 when funding_zscore_30d < −2, else 0.",
             "funding_zscore_30d < −2 ? 1 : 0", ExtremeNan,
-            (ctx, d) => Indicators.FundingExtreme(ctx.Input(FundingRate), ctx.Input(FundingTime), ctx.Input(FundingIntervalHours), ctx.Frame.Time,
-                ctx.Timeframe, month, -2.0, d));
+            (ctx, d) => FeatureContext.CopyColumn(ZScores(ctx)[2], d));
         b.Add("minutes_to_funding", FeatureFamily.Funding, [FundingTime, FundingIntervalHours], 0,
             "Minutes from the decision time to the next scheduled settlement (the last settlement + the interval in force: a known schedule).",
             "S + k·I − d in minutes, S = last settlement time rounded to the minute, I = interval in force, k ≥ 1 the smallest with S + k·I ≥ d",
@@ -77,6 +75,12 @@ internal static class FundingCatalog
             "(mark − index) / index", "NaN where the mark or index price is NaN, or the index price is 0.",
             (ctx, d) => RelativeDifference(ctx.Input(MarkPrice), ctx.Input(IndexPrice), d));
     }
+
+    /// <summary>funding_zscore_30d and both extreme flags from one 30-day window state (computed once per run).</summary>
+    private static double[][] ZScores(FeatureContext ctx) =>
+        ctx.SharedFeatures("funding:zscore(30d)", ["funding_zscore_30d", "funding_extreme_positive", "funding_extreme_negative"], static (c, a) =>
+            Indicators.FundingZScoreAndExtremes(c.Input(FundingRate), c.Input(FundingTime), c.Input(FundingIntervalHours), c.Frame.Time, c.Timeframe,
+                TimeSpan.FromDays(30), 2.0, a[0], a[1], a[2], c.Frame.FundingHistory));
 
     private static void RelativeDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> d)
     {

@@ -97,11 +97,21 @@ public static partial class Indicators
         Guard.Period(lag, "lag");
         Guard.SameLength(a.Length, b.Length, nameof(b));
         CheckDestination(a.Length, destination);
-        int head = Math.Min(lag, a.Length);
-        destination[..head].Fill(double.NaN);
-        for (int i = head; i < a.Length; i++)
+        // Both log changes four bars at a time (the lane form of Ratio.Log gives the scalar bits), the second into pooled
+        // scratch; then one subtraction: the same values as Derivatives.LogChangeDivergence bar by bar.
+        LogChange(a, lag, destination);
+        var lb = Internal.Scratch.Rent(a.Length);
+        try
         {
-            destination[i] = Derivatives.LogChangeDivergence(a[i], a[i - lag], b[i], b[i - lag]);
+            LogChange(b, lag, lb.AsSpan(0, a.Length));
+            for (int i = 0; i < a.Length; i++)
+            {
+                destination[i] -= lb[i];
+            }
+        }
+        finally
+        {
+            Internal.Scratch.Return(lb);
         }
     }
 
@@ -138,17 +148,12 @@ public static class Derivatives
     /// <summary>The regime code of a price change and an OI change: +2, +1, −1, −2, or 0 when either is 0; NaN when either is NaN.</summary>
     public static double Regime(double priceChange, double openInterestChange)
     {
-        if (double.IsNaN(priceChange) || double.IsNaN(openInterestChange))
-        {
-            return double.NaN;
-        }
-
-        if (priceChange == 0 || openInterestChange == 0)
-        {
-            return 0;
-        }
-
-        return priceChange > 0 ? (openInterestChange > 0 ? 2 : 1) : (openInterestChange > 0 ? -2 : -1);
+        // Branch-free: sc = sign(ΔC), so = sign(ΔOI) ∈ {−1, 0, 1}; code = sc · (1.5 + 0.5 · so) · so²: +2 (↑↑), +1 (↑↓),
+        // −1 (↓↓), −2 (↓↑), and 0 when either is 0 (so² = 0 or sc = 0); NaN propagates.
+        double sc = (priceChange > 0 ? 1.0 : 0.0) - (priceChange < 0 ? 1.0 : 0.0);
+        double so = (openInterestChange > 0 ? 1.0 : 0.0) - (openInterestChange < 0 ? 1.0 : 0.0);
+        double code = sc * ((1.5 + (0.5 * so)) * so * so);
+        return double.IsNaN(priceChange + openInterestChange) ? double.NaN : code;
     }
 
     /// <summary><c>(a − b) / b</c>: the relative distance of a from b (basis, premium); NaN when b is 0 or a value is NaN.</summary>
@@ -205,40 +210,32 @@ internal struct CompensatedWindowSum
     public static double Quotient(in CompensatedWindowSum a, in CompensatedWindowSum b) =>
         a.NanCount == 0 && b.NanCount == 0 && b.NonZero > 0 ? Ratio.Divide(a.Value, b.Value) : double.NaN;
 
-    /// <summary>Removes <paramref name="outgoing"/> when <paramref name="full"/>, then adds <paramref name="incoming"/>.</summary>
+    /// <summary>Removes <paramref name="outgoing"/> when <paramref name="full"/> and adds <paramref name="incoming"/>; the sum is
+    /// reset to exactly 0 when no non-zero term is left. NaN terms are counted apart and never summed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Slide(double incoming, double outgoing, bool full)
     {
-        if (full)
+        double o = full ? outgoing : 0.0;
+        bool inNan = double.IsNaN(incoming);
+        bool outNan = double.IsNaN(o);
+        NanCount += (inNan ? 1 : 0) - (outNan ? 1 : 0);
+        double a = inNan ? 0.0 : incoming;
+        double b = outNan ? 0.0 : o;
+        NonZero += (a != 0 ? 1 : 0) - (b != 0 ? 1 : 0);
+        Add(-b); // adding ±0 leaves hi and lo unchanged (TwoSum is exact)
+        Add(a);
+        if (NonZero == 0)
         {
-            if (double.IsNaN(outgoing))
-            {
-                NanCount--;
-            }
-            else if (outgoing != 0)
-            {
-                if (--NonZero == 0)
-                {
-                    Hi = 0;
-                    Lo = 0;
-                }
-                else
-                {
-                    Add(-outgoing);
-                }
-            }
-        }
-
-        if (double.IsNaN(incoming))
-        {
-            NanCount++;
-        }
-        else if (incoming != 0)
-        {
-            NonZero++;
-            Add(incoming);
+            Hi = 0;
+            Lo = 0;
         }
     }
+
+    /// <summary>Adds a term (a NaN is counted apart).</summary>
+    public void Include(double x) => Slide(x, 0.0, full: false);
+
+    /// <summary>Removes a term added before.</summary>
+    public void Exclude(double x) => Slide(0.0, x, full: true);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(double x)

@@ -33,12 +33,15 @@ public static partial class Indicators
     /// <param name="openTime">Bar open times.</param>
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="destination">Output.</param>
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
     /// <remarks>Lookback <c>ceil(8h / Δ)</c>: before that the settlement before the first one seen may be unknown. NaN
     /// while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5 intervals: a
     /// missed settlement or a gap in the bars). Equals looping <see cref="FundingWindowState"/> with an 8 h window.</remarks>
     public static void FundingRateChange(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, Span<double> destination) =>
-        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, FundingRateChangeWindow, FundingStatistic.Change, destination);
+        ReadOnlySpan<long> openTime, Timeframe timeframe, Span<double> destination, FundingHistory? history = null) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, FundingRateChangeWindow, FundingStatistic.Change, destination, 0, history);
 
     /// <summary>Sum of the settled rates whose settlement time lies in <c>(d − window, d]</c>, d = the decision time.</summary>
     /// <param name="rate">The last settled rate as of each bar's decision time.</param>
@@ -48,12 +51,16 @@ public static partial class Indicators
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="window">The event-time window (7 days for <c>cumulative_funding_7d</c>).</param>
     /// <param name="destination">Output.</param>
-    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, and while the window reaches back past the frame's
-    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force).
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
+    /// <remarks>Lookback <c>ceil(window / Δ)</c>. NaN while F is NaN, while the window reaches back past the frame's
+    /// first settlement or over a hole (a spacing between consecutive settlements over 1.5 × the interval in force), and
+    /// while the next settlement is overdue by more than half an interval.
     /// The sum is recomputed in chronological order whenever the window's membership changes (no drift).</remarks>
     public static void CumulativeFunding(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
-        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Sum, destination);
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination, FundingHistory? history = null) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Sum, destination, 0, history);
 
     /// <summary>Z-score of F among the settlements of the window: <c>(F − mean) / std</c>, sample std (n − 1).</summary>
     /// <param name="rate">The last settled rate as of each bar's decision time.</param>
@@ -63,11 +70,14 @@ public static partial class Indicators
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="window">The event-time window (30 days for <c>funding_zscore_30d</c>).</param>
     /// <param name="destination">Output.</param>
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
     /// <remarks>As <see cref="CumulativeFunding"/>, and NaN with fewer than 2 settlements or a flat window (every rate
     /// equal). Mean and std by two passes whenever the membership changes.</remarks>
     public static void FundingZScore(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
-        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.ZScore, destination);
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination, FundingHistory? history = null) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.ZScore, destination, 0, history);
 
     /// <summary>Extreme-funding flag: 1 when the window's z-score of F is beyond <paramref name="threshold"/> on its side
     /// (&gt; threshold when it is positive, &lt; threshold when negative), else 0.</summary>
@@ -79,17 +89,68 @@ public static partial class Indicators
     /// <param name="window">The event-time window of the z-score.</param>
     /// <param name="threshold">+2 for <c>funding_extreme_positive</c>, −2 for <c>funding_extreme_negative</c>; not 0.</param>
     /// <param name="destination">Output.</param>
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
     /// <remarks>0 on a known flat window (every rate equal: F is not extreme); NaN where the window is not known (see
     /// <see cref="FundingZScore"/>).</remarks>
     public static void FundingExtreme(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> destination)
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> destination, FundingHistory? history = null)
     {
         if (!(threshold != 0) || !double.IsFinite(threshold))
         {
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite and not 0.");
         }
 
-        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Extreme, destination, threshold);
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Extreme, destination, threshold, history);
+    }
+
+    /// <summary>
+    /// <see cref="FundingZScore"/> and both <see cref="FundingExtreme"/> flags (thresholds +<paramref name="threshold"/> and
+    /// −<paramref name="threshold"/>) from one pass over one window state.
+    /// </summary>
+    /// <param name="rate">The last settled rate as of each bar's decision time.</param>
+    /// <param name="settlementTime">That settlement's time (Unix ms).</param>
+    /// <param name="intervalHours">The interval in force at that settlement.</param>
+    /// <param name="openTime">Bar open times.</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="window">The event-time window.</param>
+    /// <param name="threshold">The z-score beyond which F is extreme (&gt; 0).</param>
+    /// <param name="zscore">Output z-scores.</param>
+    /// <param name="positive">Output flags for z &gt; threshold.</param>
+    /// <param name="negative">Output flags for z &lt; −threshold.</param>
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
+    /// <remarks>The same values as the three kernels run apart.</remarks>
+    public static void FundingZScoreAndExtremes(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, double threshold, Span<double> zscore, Span<double> positive, Span<double> negative,
+        FundingHistory? history = null)
+    {
+        if (!(threshold > 0) || !double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be positive and finite.");
+        }
+
+        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckDestination(openTime.Length, zscore);
+        CheckDestination(openTime.Length, positive);
+        CheckDestination(openTime.Length, negative);
+        var state = new FundingWindowState(window, timeframe);
+        long delta = timeframe.Milliseconds;
+        int next = 0;
+        for (int i = 0; i < openTime.Length; i++)
+        {
+            long decision = openTime[i] + delta;
+            bool known = history is null
+                ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
+                : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
+            zscore[i] = known ? state.ZScore() : double.NaN;
+            positive[i] = known ? state.Extreme(threshold) : double.NaN;
+            negative[i] = known ? state.Extreme(-threshold) : double.NaN;
+        }
     }
 
     /// <summary>Percentile rank of F among the settlements of the window, as pandas <c>rank(pct=True)</c> with average ties.</summary>
@@ -100,11 +161,14 @@ public static partial class Indicators
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="window">The event-time window (252 days for <c>funding_percentile_252d</c>).</param>
     /// <param name="destination">Output.</param>
+    /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
+    /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
+    /// rate in force is known.</param>
     /// <remarks>As <see cref="CumulativeFunding"/>; <c>(L + (E + 1) / 2) / m</c> over the m settlements of the window
     /// (exact integer counts, recounted when the membership changes).</remarks>
     public static void FundingPercentile(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination) =>
-        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Percentile, destination);
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, Span<double> destination, FundingHistory? history = null) =>
+        FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, window, FundingStatistic.Percentile, destination, 0, history);
 
     /// <summary>Minutes from each decision time to the next scheduled settlement (see <see cref="Derivatives.MinutesToFunding"/>).</summary>
     /// <param name="settlementTime">The last settlement's time as of each bar (the <c>funding_time</c> column).</param>
@@ -142,17 +206,22 @@ public static partial class Indicators
     }
 
     private static void FundingLoop(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
-        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, FundingStatistic statistic, Span<double> destination, double threshold = 0)
+        ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, FundingStatistic statistic, Span<double> destination, double threshold = 0,
+        FundingHistory? history = null)
     {
         Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
         Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
         Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
         CheckDestination(openTime.Length, destination);
-        var state = new FundingWindowState(window, timeframe);
+        var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile);
         long delta = timeframe.Milliseconds;
+        int next = 0;
         for (int i = 0; i < openTime.Length; i++)
         {
-            bool known = state.Update(rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
+            long decision = openTime[i] + delta;
+            bool known = history is null
+                ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
+                : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
             destination[i] = !known ? double.NaN : statistic switch
             {
                 FundingStatistic.Change => state.RateChange,
@@ -162,6 +231,19 @@ public static partial class Indicators
                 _ => state.Percentile(),
             };
         }
+    }
+
+    /// <summary>Settles every history record available by <paramref name="decision"/>; returns whether the rate in force is known.</summary>
+    private static bool FeedHistory(ref FundingWindowState state, FundingHistory history, ref int next, long decision, double rate)
+    {
+        var available = history.AvailableAt;
+        while (next < available.Length && available[next] <= decision)
+        {
+            state.Settle(history.Time[next], history.Rate[next], history.IntervalHours[next]);
+            next++;
+        }
+
+        return double.IsFinite(rate) && next > 0;
     }
 
     private enum FundingStatistic
@@ -184,7 +266,8 @@ public static partial class Indicators
 /// one (its <c>funding_interval_hours</c>, else the previous interval) is a <em>hole</em>: settlements may be missing
 /// there. The window <c>(d − window, d]</c> is known when the current rate is known, at least
 /// <c>ceil(window / Δ)</c> bars were seen, and <c>d − window</c> is at or after the frame's first settlement and the
-/// settlement that ended the latest hole.</para>
+/// settlement that ended the latest hole, and the next settlement is not overdue by more than half an interval
+/// (<c>d − last settlement ≤ 1.5 × interval</c>: a settlement that has not arrived by then is missing data).</para>
 /// <para>A state owns its buffers: do not copy a state value and use both copies.</para>
 /// </remarks>
 public struct FundingWindowState
@@ -202,8 +285,9 @@ public struct FundingWindowState
     private double _lastInterval;
     private double _previousRate;
     private double _completeSince;
+    private readonly SortedMultiset? _ranks;
+    private CompensatedWindowSum _total;
     private bool _statsValid;
-    private double _sum;
     private double _mean;
     private double _std; // 0 on a flat window, NaN with fewer than 2 settlements
     private bool _rankValid;
@@ -213,6 +297,16 @@ public struct FundingWindowState
     /// <param name="window">The window (e.g. 7 days).</param>
     /// <param name="timeframe">The bars' Δ.</param>
     public FundingWindowState(TimeSpan window, Timeframe timeframe)
+        : this(window, timeframe, ranks: false)
+    {
+    }
+
+    /// <summary>Creates the state; with <paramref name="ranks"/>, it keeps the window's rates in a sorted multiset so that
+    /// <see cref="Percentile"/> costs O(√m) instead of O(m) (the value is the same).</summary>
+    /// <param name="window">The window (e.g. 252 days).</param>
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="ranks">Keep a sorted view for percentile ranks.</param>
+    public FundingWindowState(TimeSpan window, Timeframe timeframe, bool ranks)
     {
         _lookbackBars = Indicators.FundingEventLookback(window, timeframe);
         _window = (long)window.TotalMilliseconds;
@@ -227,8 +321,10 @@ public struct FundingWindowState
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
         _completeSince = double.NaN;
+        _ranks = ranks ? new SortedMultiset(capacity, pooled: false) : null;
+        _total = default;
         _statsValid = false;
-        _sum = _mean = _std = double.NaN;
+        _mean = _std = double.NaN;
         _rankValid = false;
         _percentile = double.NaN;
     }
@@ -252,21 +348,9 @@ public struct FundingWindowState
         bool known = double.IsFinite(rate) && double.IsFinite(settlementTime);
         if (known)
         {
-            if (double.IsNaN(_lastTime))
+            if (double.IsNaN(_lastTime) || settlementTime > _lastTime)
             {
-                _completeSince = settlementTime;
-                Accept(rate, settlementTime, intervalHours, double.NaN);
-            }
-            else if (settlementTime > _lastTime)
-            {
-                double inForce = intervalHours > 0 ? intervalHours : _lastInterval;
-                bool hole = !(inForce > 0) || settlementTime - _lastTime > HoleFactor * inForce * 3_600_000.0;
-                if (hole)
-                {
-                    _completeSince = settlementTime;
-                }
-
-                Accept(rate, settlementTime, intervalHours, hole ? double.NaN : _lastRate);
+                Settle(settlementTime, rate, intervalHours);
             }
             else if (settlementTime < _lastTime)
             {
@@ -274,23 +358,66 @@ public struct FundingWindowState
             }
         }
 
+        return Evaluate(known, decisionTime, _bars > _lookbackBars);
+    }
+
+    /// <summary>
+    /// Feeds one bar of a frame with a <see cref="FundingHistory"/>: first <see cref="Settle"/> every settlement available
+    /// by the decision time, then call this with whether the rate in force is known at the bar (the frame's
+    /// <c>funding_rate</c> is not NaN). No lookback applies: the history fills the window from the first bar.
+    /// </summary>
+    public bool UpdateFromHistory(bool rateKnown, long decisionTime)
+    {
+        _bars++;
+        return Evaluate(rateKnown, decisionTime, true);
+    }
+
+    /// <summary>Records a settlement later than every one before (a history's next record, or a new one seen in the
+    /// columns); a spacing over 1.5 × the interval in force is a hole.</summary>
+    public void Settle(double settlementTime, double rate, double intervalHours)
+    {
+        if (double.IsNaN(_lastTime))
+        {
+            _completeSince = settlementTime;
+            Accept(rate, settlementTime, intervalHours, double.NaN);
+            return;
+        }
+
+        if (!(settlementTime > _lastTime))
+        {
+            throw new ArgumentException($"Settlement time {settlementTime:R} is not after the last one ({_lastTime:R}).", nameof(settlementTime));
+        }
+
+        double inForce = intervalHours > 0 ? intervalHours : _lastInterval;
+        bool hole = !(inForce > 0) || settlementTime - _lastTime > HoleFactor * inForce * 3_600_000.0;
+        if (hole)
+        {
+            _completeSince = settlementTime;
+        }
+
+        Accept(rate, settlementTime, intervalHours, hole ? double.NaN : _lastRate);
+    }
+
+    private bool Evaluate(bool known, long decisionTime, bool enoughBars)
+    {
         double from = decisionTime - _window;
         while (_count > 0 && _times[_head] <= from)
         {
+            _total.Exclude(_rates[_head]);
+            _ranks?.Remove(_rates[_head], 1);
             _head = (_head + 1) % _times.Length;
             _count--;
             Invalidate();
         }
 
-        return known && _bars > _lookbackBars && from >= _completeSince;
+        // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
+        bool overdue = _lastInterval > 0 && decisionTime - _lastTime > HoleFactor * _lastInterval * 3_600_000.0;
+        return known && !overdue && enoughBars && from >= _completeSince;
     }
 
-    /// <summary>Σ of the window's rates, in chronological order.</summary>
-    public double Sum()
-    {
-        Statistics();
-        return _sum;
-    }
+    /// <summary>Σ of the window's rates: a compensated running sum (the exact sum rounded once in practice; exactly 0
+    /// when every rate is 0).</summary>
+    public readonly double Sum() => _total.Value;
 
     /// <summary><c>(F − mean) / std</c> over the window (sample std); NaN with fewer than 2 settlements or a flat window.</summary>
     public double ZScore()
@@ -324,11 +451,18 @@ public struct FundingWindowState
         if (!_rankValid)
         {
             int less = 0, equal = 0;
-            for (int k = 0; k < _count; k++)
+            if (_ranks is not null)
             {
-                double v = _rates[(_head + k) % _rates.Length];
-                less += v < _lastRate ? 1 : 0;
-                equal += v == _lastRate ? 1 : 0;
+                (less, equal) = _ranks.Rank(_lastRate);
+            }
+            else
+            {
+                for (int k = 0; k < _count; k++)
+                {
+                    double v = _rates[(_head + k) % _rates.Length];
+                    less += v < _lastRate ? 1 : 0;
+                    equal += v == _lastRate ? 1 : 0;
+                }
             }
 
             _percentile = Kernels.Percentile.Of(less, equal, _count);
@@ -357,6 +491,8 @@ public struct FundingWindowState
         _times[at] = time;
         _rates[at] = rate;
         _count++;
+        _total.Include(rate);
+        _ranks?.Add(rate, 1);
         Invalidate();
     }
 
@@ -389,7 +525,7 @@ public struct FundingWindowState
         }
 
         double sum = 0;
-        bool flat = true;
+        bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
         double first = _count > 0 ? _rates[_head] : double.NaN;
         for (int k = 0; k < _count; k++)
         {
@@ -398,7 +534,6 @@ public struct FundingWindowState
             flat &= v == first;
         }
 
-        _sum = _count > 0 ? sum : 0;
         _mean = _count > 0 ? sum / _count : double.NaN;
         if (_count < 2)
         {

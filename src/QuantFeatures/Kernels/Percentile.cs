@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using QuantFeatures.Internal;
 
 namespace QuantFeatures.Kernels;
@@ -25,40 +27,21 @@ public static partial class Indicators
     /// <para>Lookback <c>period − 1</c>; NaN while the window holds a NaN. The value is in <c>[1 / (2·period), 1]</c>;
     /// 1 for a new maximum, <c>(period + 1) / (2·period)</c> on a flat window.</para>
     /// <para>Exact: the result is one division of two integers, <c>(2L + E + 1) / (2·period)</c>, so any algorithm
-    /// gives the same bits. The window is kept as a blocked sorted multiset: O(√period) per bar, no allocation after
-    /// the pooled scratch is rented. Equals looping <see cref="RollingPercentileState.Update"/>.</para>
+    /// gives the same bits. The counts are updated in O(1) while the value repeats (carried-forward snapshots); when it
+    /// changes they are recounted by a vector scan (windows up to 1,024 bars) or from a run-length view of the window and a
+    /// weighted sorted multiset updated once per run (O(√distinct values)). No allocation after the pooled scratch is
+    /// rented. Equals looping <see cref="RollingPercentileState.Update"/>.</para>
     /// </remarks>
     public static void RollingPercentile(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
         Guard.Period(period);
         CheckDestination(source.Length, destination);
-        using var window = new SortedMultiset(period);
-        int nan = 0;
+        using var window = new PercentileWindow(period, pooled: true);
         for (int i = 0; i < source.Length; i++)
         {
-            double x = source[i];
-            if (i >= period)
-            {
-                double old = source[i - period];
-                if (double.IsNaN(old))
-                {
-                    nan--;
-                }
-                else
-                {
-                    window.Remove(old);
-                }
-            }
-
-            if (double.IsNaN(x))
-            {
-                nan++;
-                destination[i] = double.NaN;
-                continue;
-            }
-
-            window.Insert(x);
-            destination[i] = i >= period - 1 && nan == 0 ? window.PercentileOf(x) : double.NaN;
+            bool full = i >= period;
+            int start = full ? i - period + 1 : 0;
+            destination[i] = window.Update(source[i], full ? source[i - period] : double.NaN, full, source[start..(i + 1)], default);
         }
     }
 }
@@ -69,18 +52,14 @@ public static partial class Indicators
 public struct RollingPercentileState
 {
     private Ring _ring;
-    private readonly SortedMultiset _window;
-    private readonly int _period;
-    private int _nan;
+    private readonly PercentileWindow _window;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
     public RollingPercentileState(int period)
     {
         Guard.Period(period);
-        _period = period;
         _ring = new Ring(period);
-        _window = new SortedMultiset(period, pooled: false);
-        _nan = 0;
+        _window = new PercentileWindow(period, pooled: false);
     }
 
     /// <summary>Adds the next value and returns its percentile rank in the window (NaN until the window is full or while
@@ -89,253 +68,436 @@ public struct RollingPercentileState
     {
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
-        if (full)
-        {
-            if (double.IsNaN(old))
-            {
-                _nan--;
-            }
-            else
-            {
-                _window.Remove(old);
-            }
-        }
-
-        if (double.IsNaN(value))
-        {
-            _nan++;
-            return double.NaN;
-        }
-
-        _window.Insert(value);
-        return _ring.Count == _period && _nan == 0 ? _window.PercentileOf(value) : double.NaN;
+        var (older, newer) = _ring.Chronological();
+        return _window.Update(value, old, full, older.Span, newer.Span);
     }
 }
 
 /// <summary>
-/// A multiset of doubles (no NaN) kept sorted in blocks of at most <see cref="Capacity"/> values: insert, remove and
-/// rank cost a binary search over the blocks, a shift inside one block and a sum of the block sizes before it —
-/// O(√n) in all. Blocks are split when full and merged with a neighbour when they fall below a quarter, so there are
-/// at most <c>8n / Capacity + 2</c> of them.
+/// The step of <see cref="Indicators.RollingPercentile"/>: counts of the window's values below and equal to the newest
+/// one, kept in O(1) while the value repeats (carried-forward snapshots) and recounted when it changes — by a vector scan
+/// of the window for windows up to <see cref="ScanLimit"/> bars, else from a run-length view of the window and a
+/// weighted sorted multiset that is updated once per run, not once per bar.
+/// </summary>
+internal sealed class PercentileWindow : IDisposable
+{
+    private const int ScanLimit = 1024;
+    private readonly int _period;
+    private readonly bool _pooled;
+    private readonly SortedMultiset? _set;
+    private double[] _runValue = [];
+    private int[] _runCount = [];
+    private int _head;
+    private int _runs;
+    private int _frontPending;
+    private int _backPending;
+    private int _count;
+    private int _nan;
+    private double _last = double.NaN;
+    private bool _valid;
+    private int _less;
+    private int _equal;
+
+    public PercentileWindow(int period, bool pooled)
+    {
+        _period = period;
+        _pooled = pooled;
+        if (period > ScanLimit)
+        {
+            _set = new SortedMultiset(period, pooled);
+            _runValue = pooled ? ArrayPool<double>.Shared.Rent(period + 1) : new double[period + 1];
+            _runCount = pooled ? ArrayPool<int>.Shared.Rent(period + 1) : new int[period + 1];
+        }
+    }
+
+    /// <summary>Feeds one bar. <paramref name="older"/> + <paramref name="newer"/> are the window's values in chronological
+    /// order, the incoming one included (read only by the scan when the value changes).</summary>
+    public double Update(double incoming, double outgoing, bool full, ReadOnlySpan<double> older, ReadOnlySpan<double> newer)
+    {
+        if (full)
+        {
+            _nan -= double.IsNaN(outgoing) ? 1 : 0;
+            if (_set is not null)
+            {
+                ExpireFront();
+            }
+        }
+        else
+        {
+            _count++;
+        }
+
+        bool nan = double.IsNaN(incoming);
+        _nan += nan ? 1 : 0;
+        bool repeat = _valid && incoming == _last;
+        if (_set is not null)
+        {
+            AppendBack(incoming);
+        }
+
+        if (nan)
+        {
+            _valid = false;
+            _last = double.NaN;
+            return double.NaN;
+        }
+
+        if (repeat)
+        {
+            // The value repeats: only the outgoing bar changes the counts (the incoming one is another equal value).
+            if (full)
+            {
+                _less -= outgoing < incoming ? 1 : 0;
+                _equal -= outgoing == incoming ? 1 : 0;
+            }
+
+            _equal++;
+        }
+        else if (_set is null)
+        {
+            var (l1, e1) = Percentile.Count(older, incoming);
+            var (l2, e2) = Percentile.Count(newer, incoming);
+            _less = l1 + l2;
+            _equal = e1 + e2;
+        }
+        else
+        {
+            // Everything but the incoming bar (pending at the back) is in the multiset after the front is flushed.
+            FlushFront();
+            var (less, equal) = _set.Rank(incoming);
+            _less = less;
+            _equal = equal + 1;
+        }
+
+        _last = incoming;
+        _valid = true;
+        return _count == _period && _nan == 0 ? Percentile.Of(_less, _equal, _period) : double.NaN;
+    }
+
+    public void Dispose()
+    {
+        _set?.Dispose();
+        if (_pooled && _set is not null && _runValue.Length > 0)
+        {
+            ArrayPool<double>.Shared.Return(_runValue);
+            ArrayPool<int>.Shared.Return(_runCount);
+            _runValue = [];
+            _runCount = [];
+        }
+    }
+
+    private int Back => (_head + _runs - 1) % _runValue.Length;
+
+    private static bool Same(double a, double b) => a == b || (double.IsNaN(a) && double.IsNaN(b));
+
+    private void AppendBack(double x)
+    {
+        if (_runs > 0 && Same(_runValue[Back], x))
+        {
+            _runCount[Back]++;
+            _backPending++;
+            return;
+        }
+
+        FlushBack();
+        int at = (_head + _runs) % _runValue.Length;
+        _runValue[at] = x;
+        _runCount[at] = 1;
+        _runs++;
+        _backPending = 1;
+    }
+
+    private void ExpireFront()
+    {
+        _frontPending++;
+        if (--_runCount[_head] == 0)
+        {
+            if (_runs == 1)
+            {
+                FlushBack();
+            }
+
+            FlushFront();
+            _head = (_head + 1) % _runValue.Length;
+            _runs--;
+        }
+    }
+
+    /// <summary>Moves the pending bars of the back run into the multiset.</summary>
+    private void FlushBack()
+    {
+        if (_backPending > 0 && _runs > 0)
+        {
+            _set!.Add(_runValue[Back], _backPending);
+        }
+
+        _backPending = 0;
+    }
+
+    /// <summary>Removes the front run's expired bars from the multiset.</summary>
+    private void FlushFront()
+    {
+        if (_frontPending == 0)
+        {
+            return;
+        }
+
+        if (_runs == 1 && _backPending > 0)
+        {
+            FlushBack(); // the front run is also the back run: its pending bars go in before its expired ones leave
+        }
+
+        _set!.Remove(_runValue[_head], _frontPending);
+        _frontPending = 0;
+    }
+}
+
+/// <summary>
+/// A weighted multiset of doubles (NaN is ignored): distinct keys with counts, kept sorted in blocks of at most
+/// <see cref="Capacity"/> keys. Add, remove and rank cost a binary search over the blocks' last keys (contiguous), one
+/// in the block, a shift inside it and a vector sum of the block weights before it — O(√n). Blocks split when full and
+/// merge with a neighbour below a quarter, so there are at most <c>8k / Capacity + 2</c> blocks for k keys.
 /// </summary>
 internal sealed class SortedMultiset : IDisposable
 {
     private const int Capacity = 256;
-    private readonly bool _pooled;
-    private double[] _store;   // block id b holds its sorted values in [b·Capacity, b·Capacity + size)
-    private int[] _order;      // block ids in value order
-    private int[] _sizes;      // sizes by position in _order (contiguous, so their prefix sums vectorize)
-    private int[] _free;       // free block ids
+    private bool _pooled;
+    private double[] _keys;    // block id b holds its sorted keys in [b·Capacity, b·Capacity + entries)
+    private int[] _counts;     // the keys' counts, same layout
+    private int[] _order;      // block ids in key order
+    private int[] _entries;    // keys per position in _order
+    private int[] _weights;    // Σ counts per position (contiguous, so their prefix sums vectorize)
+    private double[] _lasts;   // last key per position (contiguous, for the block search)
+    private int[] _free;
     private int _freeCount;
     private int _blocks;
 
-    public SortedMultiset(int maxCount, bool pooled = true)
+    public SortedMultiset(int maxKeys, bool pooled = true)
     {
         _pooled = pooled;
-        int maxBlocks = (8 * maxCount / Capacity) + 3;
-        _store = pooled ? ArrayPool<double>.Shared.Rent(maxBlocks * Capacity) : new double[maxBlocks * Capacity];
-        _order = pooled ? ArrayPool<int>.Shared.Rent(maxBlocks) : new int[maxBlocks];
-        _sizes = pooled ? ArrayPool<int>.Shared.Rent(maxBlocks) : new int[maxBlocks];
-        _free = pooled ? ArrayPool<int>.Shared.Rent(maxBlocks) : new int[maxBlocks];
+        int maxBlocks = (8 * maxKeys / Capacity) + 3;
+        _keys = Rent<double>(maxBlocks * Capacity);
+        _counts = Rent<int>(maxBlocks * Capacity);
+        _order = Rent<int>(maxBlocks);
+        _entries = Rent<int>(maxBlocks);
+        _weights = Rent<int>(maxBlocks);
+        _lasts = Rent<double>(maxBlocks);
+        _free = Rent<int>(maxBlocks);
         for (int b = maxBlocks - 1; b >= 0; b--)
         {
             _free[_freeCount++] = b;
         }
     }
 
-    /// <summary>Number of values held.</summary>
+    /// <summary>Total weight held.</summary>
     public int Count { get; private set; }
 
-    public void Insert(double x)
+    public void Add(double x, int weight)
     {
-        if (_blocks == 0)
+        if (double.IsNaN(x) || weight <= 0)
         {
-            int id = _free[--_freeCount];
-            _order[0] = id;
-            _sizes[0] = 1;
-            _store[id * Capacity] = x;
-            _blocks = 1;
-            Count = 1;
             return;
         }
 
-        int p = FirstBlockWithLastAtLeast(x, strict: false);
+        Count += weight;
+        if (_blocks == 0)
+        {
+            int id = TakeFreeBlock();
+            _order[0] = id;
+            _entries[0] = 1;
+            _weights[0] = weight;
+            _lasts[0] = x;
+            _keys[id * Capacity] = x;
+            _counts[id * Capacity] = weight;
+            _blocks = 1;
+            return;
+        }
+
+        int p = FirstBlockWithLastAtLeast(x);
         if (p == _blocks)
         {
             p--;
         }
 
-        int bid = _order[p];
-        int size = _sizes[p];
-        var block = _store.AsSpan(bid * Capacity, Capacity);
-        int at = UpperBound(block[..size], x);
-        block[at..size].CopyTo(block[(at + 1)..]);
-        block[at] = x;
-        _sizes[p] = ++size;
-        Count++;
+        int size = _entries[p];
+        var keys = _keys.AsSpan(_order[p] * Capacity, Capacity);
+        var counts = _counts.AsSpan(_order[p] * Capacity, Capacity);
+        int at = LowerBound(keys[..size], x);
+        _weights[p] += weight;
+        if (at < size && keys[at] == x)
+        {
+            counts[at] += weight;
+            return;
+        }
+
+        keys[at..size].CopyTo(keys[(at + 1)..]);
+        counts[at..size].CopyTo(counts[(at + 1)..]);
+        keys[at] = x;
+        counts[at] = weight;
+        _entries[p] = ++size;
+        _lasts[p] = keys[size - 1];
         if (size == Capacity)
         {
             Split(p);
         }
     }
 
-    public void Remove(double x)
+    public void Remove(double x, int weight)
     {
-        int p = FirstBlockWithLastAtLeast(x, strict: false);
-        int size = p < _blocks ? _sizes[p] : 0;
-        var block = p < _blocks ? _store.AsSpan(_order[p] * Capacity, size) : default;
-        int at = p < _blocks ? LowerBound(block, x) : 0;
-        if (p == _blocks || at == size || block[at] != x)
+        if (double.IsNaN(x) || weight <= 0)
         {
-            throw new InvalidOperationException($"Internal error: the value {x:R} is not in the window.");
+            return;
         }
 
-        block[(at + 1)..].CopyTo(block[at..]);
-        _sizes[p] = --size;
-        Count--;
+        int p = FirstBlockWithLastAtLeast(x);
+        int size = p < _blocks ? _entries[p] : 0;
+        var keys = p < _blocks ? _keys.AsSpan(_order[p] * Capacity, size) : default;
+        var counts = p < _blocks ? _counts.AsSpan(_order[p] * Capacity, size) : default;
+        int at = p < _blocks ? LowerBound(keys, x) : 0;
+        if (p == _blocks || at == size || keys[at] != x || counts[at] < weight)
+        {
+            throw new InvalidOperationException($"Internal error: the value {x:R} is not in the window {weight} time(s).");
+        }
+
+        Count -= weight;
+        _weights[p] -= weight;
+        if ((counts[at] -= weight) > 0)
+        {
+            return;
+        }
+
+        keys[(at + 1)..].CopyTo(keys[at..]);
+        counts[(at + 1)..].CopyTo(counts[at..]);
+        _entries[p] = --size;
         if (size == 0)
         {
             RemoveBlockAt(p);
+            return;
         }
-        else if (size < Capacity / 4)
+
+        _lasts[p] = keys[size - 1];
+        if (size < Capacity / 4)
         {
-            if (p + 1 < _blocks && size + _sizes[p + 1] <= Capacity)
+            if (p + 1 < _blocks && size + _entries[p + 1] < Capacity)
             {
                 Merge(p);
             }
-            else if (p > 0 && size + _sizes[p - 1] <= Capacity)
+            else if (p > 0 && size + _entries[p - 1] < Capacity)
             {
                 Merge(p - 1);
             }
         }
     }
 
-    /// <summary>Number of values &lt; x and ≤ x.</summary>
-    public (int Less, int LessOrEqual) Rank(double x)
+    /// <summary>Total weight of the keys below <paramref name="x"/>, and the count of <paramref name="x"/> itself.</summary>
+    public (int Less, int Equal) Rank(double x)
     {
-        int pl = FirstBlockWithLastAtLeast(x, strict: false);
-        int less = PrefixSize(pl) + (pl < _blocks ? LowerBound(_store.AsSpan(_order[pl] * Capacity, _sizes[pl]), x) : 0);
-        int pu = FirstBlockWithLastAtLeast(x, strict: true);
-        int lessOrEqual = PrefixSize(pu) + (pu < _blocks ? UpperBound(_store.AsSpan(_order[pu] * Capacity, _sizes[pu]), x) : 0);
-        return (less, lessOrEqual);
-    }
+        int p = FirstBlockWithLastAtLeast(x);
+        int less = Sum(_weights.AsSpan(0, p));
+        if (p == _blocks)
+        {
+            return (less, 0);
+        }
 
-    /// <summary>pandas <c>rank(pct=True)</c> (average ties) of <paramref name="x"/>, a value held: <c>(2L + E + 1) / (2n)</c>.</summary>
-    public double PercentileOf(double x)
-    {
-        var (less, lessOrEqual) = Rank(x);
-        return Percentile.Of(less, lessOrEqual - less, Count);
+        int size = _entries[p];
+        var keys = _keys.AsSpan(_order[p] * Capacity, size);
+        var counts = _counts.AsSpan(_order[p] * Capacity, size);
+        int at = LowerBound(keys, x);
+        less += Sum(counts[..at]);
+        return (less, at < size && keys[at] == x ? counts[at] : 0);
     }
 
     public void Dispose()
     {
-        if (_pooled && _store.Length > 0)
+        if (_pooled && _keys.Length > 0)
         {
-            ArrayPool<double>.Shared.Return(_store);
+            ArrayPool<double>.Shared.Return(_keys);
+            ArrayPool<int>.Shared.Return(_counts);
             ArrayPool<int>.Shared.Return(_order);
-            ArrayPool<int>.Shared.Return(_sizes);
+            ArrayPool<int>.Shared.Return(_entries);
+            ArrayPool<int>.Shared.Return(_weights);
+            ArrayPool<double>.Shared.Return(_lasts);
             ArrayPool<int>.Shared.Return(_free);
-            _store = [];
-            _order = _sizes = _free = [];
+            _keys = _lasts = [];
+            _counts = _order = _entries = _weights = _free = [];
         }
     }
 
-    private double Last(int position) => _store[(_order[position] * Capacity) + _sizes[position] - 1];
+    private T[] Rent<T>(int length) => _pooled ? ArrayPool<T>.Shared.Rent(length) : new T[length];
 
-    /// <summary>The first block position whose last value is ≥ x (&gt; x when strict), or the block count.</summary>
-    private int FirstBlockWithLastAtLeast(double x, bool strict)
+    /// <summary>The first block position whose last key is ≥ x, or the block count (branch-free halving).</summary>
+    private int FirstBlockWithLastAtLeast(double x)
     {
-        int lo = 0, hi = _blocks;
-        while (lo < hi)
+        var lasts = _lasts.AsSpan(0, _blocks);
+        int lo = 0, n = lasts.Length;
+        while (n > 0)
         {
-            int mid = (lo + hi) >>> 1;
-            double last = Last(mid);
-            if (strict ? last > x : last >= x)
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
+            int half = n >> 1;
+            bool right = lasts[lo + half] < x;
+            lo = right ? lo + half + 1 : lo;
+            n = right ? n - half - 1 : half;
         }
 
         return lo;
     }
 
-    private int PrefixSize(int position)
+    private static int LowerBound(ReadOnlySpan<double> values, double x)
     {
-        var sizes = _sizes.AsSpan(0, position);
+        int lo = 0, n = values.Length;
+        while (n > 0)
+        {
+            int half = n >> 1;
+            bool right = values[lo + half] < x;
+            lo = right ? lo + half + 1 : lo;
+            n = right ? n - half - 1 : half;
+        }
+
+        return lo;
+    }
+
+    private static int Sum(ReadOnlySpan<int> values)
+    {
         int sum = 0;
         int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && sizes.Length >= System.Numerics.Vector<int>.Count)
+        if (System.Numerics.Vector.IsHardwareAccelerated && values.Length >= System.Numerics.Vector<int>.Count)
         {
             var acc = System.Numerics.Vector<int>.Zero;
-            for (; i <= sizes.Length - System.Numerics.Vector<int>.Count; i += System.Numerics.Vector<int>.Count)
+            for (; i <= values.Length - System.Numerics.Vector<int>.Count; i += System.Numerics.Vector<int>.Count)
             {
-                acc += new System.Numerics.Vector<int>(sizes[i..]);
+                acc += new System.Numerics.Vector<int>(values[i..]);
             }
 
             sum = System.Numerics.Vector.Sum(acc);
         }
 
-        for (; i < sizes.Length; i++)
+        for (; i < values.Length; i++)
         {
-            sum += sizes[i];
+            sum += values[i];
         }
 
         return sum;
     }
 
-    private static int LowerBound(ReadOnlySpan<double> values, double x)
-    {
-        int lo = 0, hi = values.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (values[mid] < x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static int UpperBound(ReadOnlySpan<double> values, double x)
-    {
-        int lo = 0, hi = values.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (values[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
     private void Split(int position)
     {
+        int nid = TakeFreeBlock();
         int id = _order[position];
-        int nid = _free[--_freeCount];
         int half = Capacity / 2;
-        _store.AsSpan((id * Capacity) + half, Capacity - half).CopyTo(_store.AsSpan(nid * Capacity));
-        _sizes[position] = half;
-        _order.AsSpan(position + 1, _blocks - position - 1).CopyTo(_order.AsSpan(position + 2));
-        _sizes.AsSpan(position + 1, _blocks - position - 1).CopyTo(_sizes.AsSpan(position + 2));
+        _keys.AsSpan((id * Capacity) + half, Capacity - half).CopyTo(_keys.AsSpan(nid * Capacity));
+        _counts.AsSpan((id * Capacity) + half, Capacity - half).CopyTo(_counts.AsSpan(nid * Capacity));
+        int moved = Sum(_counts.AsSpan(nid * Capacity, Capacity - half));
+        int tail = _blocks - position - 1;
+        _order.AsSpan(position + 1, tail).CopyTo(_order.AsSpan(position + 2));
+        _entries.AsSpan(position + 1, tail).CopyTo(_entries.AsSpan(position + 2));
+        _weights.AsSpan(position + 1, tail).CopyTo(_weights.AsSpan(position + 2));
+        _lasts.AsSpan(position + 1, tail).CopyTo(_lasts.AsSpan(position + 2));
         _order[position + 1] = nid;
-        _sizes[position + 1] = Capacity - half;
+        _entries[position + 1] = Capacity - half;
+        _weights[position + 1] = moved;
+        _lasts[position + 1] = _lasts[position];
+        _entries[position] = half;
+        _weights[position] -= moved;
+        _lasts[position] = _keys[(id * Capacity) + half - 1];
         _blocks++;
     }
 
@@ -343,17 +505,47 @@ internal sealed class SortedMultiset : IDisposable
     private void Merge(int position)
     {
         int into = _order[position], from = _order[position + 1];
-        int a = _sizes[position], b = _sizes[position + 1];
-        _store.AsSpan(from * Capacity, b).CopyTo(_store.AsSpan((into * Capacity) + a));
-        _sizes[position] = a + b;
+        int a = _entries[position], b = _entries[position + 1];
+        _keys.AsSpan(from * Capacity, b).CopyTo(_keys.AsSpan((into * Capacity) + a));
+        _counts.AsSpan(from * Capacity, b).CopyTo(_counts.AsSpan((into * Capacity) + a));
+        _entries[position] = a + b;
+        _weights[position] += _weights[position + 1];
+        _lasts[position] = _lasts[position + 1];
         RemoveBlockAt(position + 1);
+    }
+
+    /// <summary>A free block id; the arrays double when none is left (only when more keys arrive than the capacity given).</summary>
+    private int TakeFreeBlock()
+    {
+        if (_freeCount == 0)
+        {
+            _pooled = false; // resized arrays are not the pool's: never return them
+            int old = _order.Length;
+            int blocks = old * 2;
+            Array.Resize(ref _keys, blocks * Capacity);
+            Array.Resize(ref _counts, blocks * Capacity);
+            Array.Resize(ref _order, blocks);
+            Array.Resize(ref _entries, blocks);
+            Array.Resize(ref _weights, blocks);
+            Array.Resize(ref _lasts, blocks);
+            Array.Resize(ref _free, blocks);
+            for (int b = blocks - 1; b >= old; b--)
+            {
+                _free[_freeCount++] = b;
+            }
+        }
+
+        return _free[--_freeCount];
     }
 
     private void RemoveBlockAt(int position)
     {
         _free[_freeCount++] = _order[position];
-        _order.AsSpan(position + 1, _blocks - position - 1).CopyTo(_order.AsSpan(position));
-        _sizes.AsSpan(position + 1, _blocks - position - 1).CopyTo(_sizes.AsSpan(position));
+        int tail = _blocks - position - 1;
+        _order.AsSpan(position + 1, tail).CopyTo(_order.AsSpan(position));
+        _entries.AsSpan(position + 1, tail).CopyTo(_entries.AsSpan(position));
+        _weights.AsSpan(position + 1, tail).CopyTo(_weights.AsSpan(position));
+        _lasts.AsSpan(position + 1, tail).CopyTo(_lasts.AsSpan(position));
         _blocks--;
     }
 }
@@ -374,8 +566,27 @@ public static class Percentile
     public static (int Less, int Equal) Count(ReadOnlySpan<double> values, double x)
     {
         int less = 0, equal = 0;
-        foreach (double v in values)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
         {
+            var vx = Vector256.Create(x);
+            var accLess = Vector256<long>.Zero;
+            var accEqual = Vector256<long>.Zero;
+            ref double r = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - 4; i += 4)
+            {
+                var v = Vector256.LoadUnsafe(ref r, (nuint)i);
+                accLess -= Vector256.LessThan(v, vx).AsInt64();   // all-ones lanes are −1
+                accEqual -= Vector256.Equals(v, vx).AsInt64();
+            }
+
+            less = (int)Vector256.Sum(accLess);
+            equal = (int)Vector256.Sum(accEqual);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double v = values[i];
             less += v < x ? 1 : 0;
             equal += v == x ? 1 : 0;
         }
