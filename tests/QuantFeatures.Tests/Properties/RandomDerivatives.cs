@@ -24,6 +24,10 @@ namespace QuantFeatures.Tests.Properties;
 /// a liquidation bar is now and then NaN in all three columns. Degenerate cases add flat (and zero) open interest, runs of
 /// equal funding rates, mark = index = close, long stretches (or a whole frame) without liquidations, and runs where the
 /// four ratios are equal and flat.
+/// <para>Cases with <see cref="FrameCase.History"/> also get the loader's <see cref="FundingHistory"/>: the schedule then
+/// starts 253 days before the first bar, the history holds the settlements from 252 days before the first decision time
+/// (each counting from its time − 1 s), funding holes are missing settlements (in the history and in the columns, which
+/// carry the previous one forward and turn NaN after the loader's 24 h staleness limit) instead of NaN runs.</para>
 /// <para>The values come from their own generators (seeded from the case seed, and from the future seed for the bars from
 /// <c>replaceFrom</c> on), so adding them changes no value of the other columns. The funding schedule (settlement times,
 /// jitter, interval changes) has its own generator too, seeded from the case seed alone: it is the same in a frame and in
@@ -33,17 +37,23 @@ internal static class RandomDerivatives
 {
     private const long Hour = 3_600_000L;
     private const long FiveMinutes = 300_000L;
+    private const long Day = 24 * Hour;
     private const long Tolerance = 1_000L; // MarketDataLoaderOptions.TimestampTolerance
+    private const long Staleness = Day; // MarketDataLoaderOptions.Funding
+    private const int HistoryDays = 252; // MarketDataLoaderOptions.FundingHistory
 
     /// <summary>The derivatives columns of a frame with open times <paramref name="t"/> and the given (hole-free) opens and
     /// closes; bars from <paramref name="replaceFrom"/> on (when &gt; 0) draw their values from <paramref name="futureSeed"/>.</summary>
-    public static IEnumerable<(MarketColumn Column, double[] Values)> Columns(FrameCase c, long[] t, double[] open, double[] close, int futureSeed, int replaceFrom)
+    public static IEnumerable<(MarketColumn Column, double[] Values)> Columns(FrameCase c, long[] t, double[] open, double[] close, int futureSeed, int replaceFrom,
+        out FundingHistory? history)
     {
         int n = t.Length;
         long delta = c.Timeframe.Milliseconds;
         var own = new Random(c.Seed ^ 0x7E3A9B21);
         var other = new Random(futureSeed ^ 0x1B873593);
-        var schedule = new FundingSchedule(c.Seed, delta, n > 0 ? t[0] : 0);
+        long firstDecision = n > 0 ? t[0] + delta : 0;
+        var schedule = new FundingSchedule(c.Seed, delta, n > 0 ? t[0] : 0, c.History ? HistoryDays + 1 : 0);
+        var settlements = new List<(long Time, double Rate, double Interval)>();
 
         var oiCol = new double[n];
         var oivCol = new double[n];
@@ -74,9 +84,16 @@ internal static class RandomDerivatives
             long decision = t[i] + delta;
             bool holes = c.NanRate > 0;
 
-            // Funding: every settlement available by the decision time settles its rate; the bar carries the last one.
+            // Funding: every settlement available by the decision time settles its rate; the bar carries the last one. With a
+            // history, holes are missing records, as in real data: the columns carry the previous settlement forward.
             while (schedule.NextTime <= decision + Tolerance)
             {
+                if (c.History && holes && r.NextDouble() < c.NanRate)
+                {
+                    schedule.Advance();
+                    continue;
+                }
+
                 bool keep = settled && c.Degenerate && r.NextDouble() < 0.4; // a run of equal rates
                 if (!keep)
                 {
@@ -92,11 +109,13 @@ internal static class RandomDerivatives
                 settledTime = schedule.NextTime;
                 settledInterval = schedule.NextInterval;
                 settled = true;
+                settlements.Add((settledTime, rate, settledInterval / (double)Hour));
                 schedule.Advance();
             }
 
-            fundingHole = Hole(r, c, fundingHole);
-            bool fundingKnown = settled && fundingHole == 0;
+            // Without a history: NaN runs in the three columns. With one: the loader's staleness limit (24 h).
+            fundingHole = c.History ? 0 : Hole(r, c, fundingHole);
+            bool fundingKnown = settled && fundingHole == 0 && (!c.History || decision - settledTime <= Staleness);
             rateCol[i] = fundingKnown ? rate : double.NaN;
             timeCol[i] = fundingKnown ? settledTime : double.NaN;
             intervalCol[i] = fundingKnown ? settledInterval / (double)Hour : double.NaN;
@@ -228,6 +247,16 @@ internal static class RandomDerivatives
             }
         }
 
+        // The loader's history: the settlements from 252 days before the first decision time to the last one available,
+        // each counting from its time − the timestamp tolerance (no publication delay).
+        history = null;
+        if (c.History && n > 0)
+        {
+            var kept = settlements.Where(x => x.Time >= firstDecision - (HistoryDays * Day)).ToArray();
+            history = new FundingHistory(kept.Select(x => x.Time).ToArray(), kept.Select(x => x.Rate).ToArray(), kept.Select(x => x.Interval).ToArray(),
+                kept.Select(x => x.Time - Tolerance).ToArray());
+        }
+
         return
         [
             (MarketColumn.OpenInterest, oiCol), (MarketColumn.OpenInterestValue, oivCol),
@@ -261,8 +290,9 @@ internal static class RandomDerivatives
 
     private static double Ratio(double x) => Math.Round(Math.Max(0.05, x), 4);
 
-    /// <summary>Settlement times on whole hours, from at most 7 h before the first bar, with interval changes among the
-    /// allowed intervals; stamped 0 … 15 ms late. Depends only on the case seed, Δ and the first open time.</summary>
+    /// <summary>Settlement times on whole hours, from at most 7 h (plus <c>daysBefore</c> days) before the first bar, with
+    /// interval changes among the allowed intervals; stamped 0 … 15 ms late. Depends only on the case seed, Δ, the first
+    /// open time and <c>daysBefore</c>.</summary>
     private sealed class FundingSchedule
     {
         private readonly Random _rng;
@@ -270,14 +300,14 @@ internal static class RandomDerivatives
         private int _current;
         private long _grid;
 
-        public FundingSchedule(int seed, long delta, long firstOpen)
+        public FundingSchedule(int seed, long delta, long firstOpen, int daysBefore)
         {
             _rng = new Random(seed ^ 0x2F6B1C3D);
             long[] allowed = [.. new long[] { Hour, 4 * Hour, 8 * Hour }.Where(i => i >= 6 * delta)];
             _intervals = allowed.Length > 0 ? allowed : [8 * Hour];
             _current = _rng.Next(_intervals.Length);
             NextInterval = _intervals[_current];
-            _grid = firstOpen - (Hour * _rng.Next(0, 8)) - (firstOpen % Hour);
+            _grid = firstOpen - (Hour * _rng.Next(0, 8)) - (firstOpen % Hour) - (daysBefore * Day);
             NextTime = _grid + _rng.Next(0, 16);
         }
 

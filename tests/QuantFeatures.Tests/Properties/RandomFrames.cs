@@ -11,10 +11,12 @@ namespace QuantFeatures.Tests.Properties;
 /// <param name="Degenerate">Adds flat stretches (O = H = L = C), zero volume, zero trades and abrupt jumps.</param>
 /// <param name="Scale">Price level (1e-6 … 1e6).</param>
 /// <param name="Cut">A bar index in [0, Length) used by the look-ahead properties.</param>
-public sealed record FrameCase(int Seed, int Length, Timeframe Timeframe, double NanRate, bool Degenerate, double Scale, int Cut)
+/// <param name="History">Attaches the funding settlements as <see cref="MarketFrame.FundingHistory"/>, as the loader does (the
+/// event-time funding features then read them instead of rebuilding them from the columns).</param>
+public sealed record FrameCase(int Seed, int Length, Timeframe Timeframe, double NanRate, bool Degenerate, double Scale, int Cut, bool History = false)
 {
     public override string ToString() =>
-        $"FrameCase(seed {Seed}, n {Length}, {Timeframe}, nan {NanRate:F3}, degenerate {Degenerate}, scale {Scale:G3}, cut {Cut})";
+        $"FrameCase(seed {Seed}, n {Length}, {Timeframe}, nan {NanRate:F3}, degenerate {Degenerate}, scale {Scale:G3}, cut {Cut}, history {History})";
 }
 
 /// <summary>Generators of random market frames for the catalogue-wide properties.</summary>
@@ -27,7 +29,10 @@ public static class RandomFrames
     /// (6,048 bars); longer windows (a week at 1m: 10,080 bars) are left to the lengths below maxLength.</summary>
     public const int MaxLongLength = 6_400;
 
-    /// <summary>Cases whose timeframe offers <paramref name="feature"/>, with the given NaN and degeneracy settings.</summary>
+    /// <summary>Cases whose timeframe offers <paramref name="feature"/>, with the given NaN and degeneracy settings; with holes
+    /// or degeneracy, half of them carry a funding history (the loader's path); clean cases have none, so that the
+    /// event-time funding features rebuild their windows from the columns and their leading NaN is the catalogue's
+    /// lookback.</summary>
     /// <remarks>Lengths are in [<paramref name="minLength"/>, <paramref name="maxLength"/>]; where the feature's lookback at the
     /// case's timeframe does not fit in that, half of the cases are lookback ± 200 bars long (where that is at most
     /// <see cref="MaxLongLength"/>), so that long windows (e.g. the event-time funding windows of 30 and 252 days) are
@@ -45,7 +50,8 @@ public static class RandomFrames
             from nanPermille in Gen.Choose(holes ? 5 : 0, holes ? 150 : 0)
             from scaleExp in Gen.Choose(-6, 6)
             from cut in Gen.Choose(0, Math.Max(0, n - 1))
-            select new FrameCase(seed, n, tf, nanPermille / 1000.0, degenerate, Math.Pow(10, scaleExp) * 3, cut);
+            from history in holes || degenerate ? Gen.Elements(false, true) : Gen.Constant(false)
+            select new FrameCase(seed, n, tf, nanPermille / 1000.0, degenerate, Math.Pow(10, scaleExp) * 3, cut, history);
         return gen.ToArbitrary();
     }
 
@@ -117,12 +123,13 @@ public static class RandomFrames
             b.WithColumn(names[k], cols[k]);
         }
 
-        foreach (var (column, values) in RandomDerivatives.Columns(c, t, open, close, futureSeed, replaceFrom))
+        var derivatives = RandomDerivatives.Columns(c, t, open, close, futureSeed, replaceFrom, out var history);
+        foreach (var (column, values) in derivatives)
         {
             b.WithColumn(column, values);
         }
 
-        return b.Build();
+        return b.WithFundingHistory(history).Build();
     }
 
     /// <summary>Draws one bar of the base columns into <paramref name="row"/> and returns its gap in bars from the previous bar

@@ -18,7 +18,7 @@ public class RandomFramesTests
         {
             int n = rng.Next(1, 420);
             yield return new FrameCase(rng.Next(), n, Timeframe.Parse(Timeframes[rng.Next(Timeframes.Length)]),
-                holes ? rng.Next(5, 150) / 1000.0 : 0, degenerate, Math.Pow(10, rng.Next(-6, 7)) * 3, rng.Next(n));
+                holes ? rng.Next(5, 150) / 1000.0 : 0, degenerate, Math.Pow(10, rng.Next(-6, 7)) * 3, rng.Next(n), History: holes && rng.Next(2) == 0);
         }
     }
 
@@ -30,6 +30,24 @@ public class RandomFramesTests
             var original = RandomFrames.Build(c);
             var changed = RandomFrames.Build(c, c.Seed + 1, c.Cut + 1);
             Assert.Equal(original.Time.ToArray(), changed.Time.ToArray());
+            if (c.History)
+            {
+                // The settlements available by the cut's decision time are the same.
+                long cutDecision = original.DecisionTime(c.Cut);
+                var a = original.FundingHistory!;
+                var b = changed.FundingHistory!;
+                int known = 0;
+                while (known < a.Count && a.AvailableAt[known] <= cutDecision)
+                {
+                    known++;
+                }
+
+                Assert.True(b.Count >= known);
+                Assert.Equal(a.Time[..known].ToArray(), b.Time[..known].ToArray());
+                Assert.Equal(a.Rate[..known].ToArray(), b.Rate[..known].ToArray());
+                Assert.True(known == b.Count || b.AvailableAt[known] > cutDecision);
+            }
+
             Assert.Equal(original.Columns, changed.Columns);
             bool differs = false;
             foreach (var column in original.Columns)
@@ -130,5 +148,45 @@ public class RandomFramesTests
         }
 
         Assert.True(changes > 0, "no interval change in any frame");
+    }
+
+    [Fact]
+    public void A_funding_history_is_the_loader_s_behind_the_columns()
+    {
+        int cases = 0;
+        foreach (var c in Cases(200, holes: true, degenerate: true).Where(c => c.History))
+        {
+            cases++;
+            var f = RandomFrames.Build(c);
+            var h = f.FundingHistory!;
+            var rate = f[MarketColumn.FundingRate];
+            var settled = f[MarketColumn.FundingTime];
+            long firstDecision = f.DecisionTime(0);
+            Assert.True(h.Time[0] >= firstDecision - (252 * 86_400_000L) && h.Time[0] < firstDecision - (250 * 86_400_000L),
+                $"the history starts at {h.Time[0]} ({c})"); // 252 days back (a few settlements may be missing)
+            int j = 0;
+            for (int t = 0; t < f.Length; t++)
+            {
+                long d = f.DecisionTime(t);
+                while (j < h.Count && h.AvailableAt[j] <= d)
+                {
+                    j++;
+                }
+
+                // The column shows the last settlement available by the decision time, unless it is over 24 h old.
+                Assert.True(j > 0, $"no settlement by bar {t} ({c})");
+                bool stale = d - h.Time[j - 1] > 86_400_000L;
+                Assert.Equal(stale, double.IsNaN(rate[t]));
+                if (!stale)
+                {
+                    Assert.Equal(h.Time[j - 1], settled[t]);
+                    Assert.Equal(h.Rate[j - 1], rate[t]);
+                }
+            }
+
+            Assert.Equal(h.Count, j); // nothing after the last decision time
+        }
+
+        Assert.True(cases > 50);
     }
 }
