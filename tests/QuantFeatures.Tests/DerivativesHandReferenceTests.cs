@@ -97,7 +97,9 @@ public class DerivativesHandReferenceTests
         var klines = Enumerable.Range(0, bars).Where(i => !missing.Contains(i)).Select(i => new Kline(T0 + (i * H), 100, 101, 99, 100, 10));
         var loader = new MarketDataLoader(new InMemoryKlineSource().Add("X", klines, Timeframe.OneHour))
             .WithFunding(new InMemorySource<FundingSettlement>().Add("X", funding));
-        return loader.LoadAsync("X", Timeframe.OneHour, new TimeRange(T0, T0 + (bars * H))).GetAwaiter().GetResult();
+        // These hand cases check the columns-only reconstruction (what the bars saw, with the catalogue's lookbacks): the
+        // loader's funding history is removed. FundingHistoryTests covers frames that keep it.
+        return loader.LoadAsync("X", Timeframe.OneHour, new TimeRange(T0, T0 + (bars * H))).GetAwaiter().GetResult().WithFundingHistory(null);
     }
 
     [Fact]

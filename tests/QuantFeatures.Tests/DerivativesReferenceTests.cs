@@ -139,6 +139,11 @@ public class DerivativesReferenceTests
         var expected = NaiveDerivatives.FundingFeature(feature, w.Frame, w.Funding, w.Prices);
         AssertSomeValues(feature, world, expected);
         Compare(feature, expected, Engine(w.Frame, feature), world);
+
+        // The same frame without the loader's funding history: the event-time features rebuild the settlements from the
+        // columns (with their lookbacks); the naive view follows what the bars saw.
+        var bare = w.Frame.WithFundingHistory(null);
+        Compare(feature, NaiveDerivatives.FundingFeature(feature, bare, w.Funding, w.Prices), Engine(bare, feature), world + " (columns only)");
     }
 
     [Theory]

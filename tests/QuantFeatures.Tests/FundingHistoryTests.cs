@@ -61,11 +61,13 @@ public class FundingHistoryTests
         for (int t = 0; t < frame.Length; t++)
         {
             long d = frame.DecisionTime(t);
-            // Naive: the records available by d (time ≤ d + 1 s) whose time lies in (d − 7d, d].
+            // Naive: the records available by d (time ≤ d + 1 s) whose scheduled time (the stamp rounded to the minute) lies in
+            // (d − 7d, d].
+            static long Scheduled(long time) => (long)Math.Round(time / 60_000.0) * 60_000;
             var seen = settlements.Where(s => s.Time <= d + 1000).ToArray();
-            double sum = seen.Where(s => s.Time > d - (7L * 24 * Hour)).Sum(s => s.Rate);
+            double sum = seen.Where(s => Scheduled(s.Time) > d - (7L * 24 * Hour)).Sum(s => s.Rate);
             Assert.Equal(sum, m["cumulative_funding_7d"][t], 15);
-            var month = seen.Where(s => s.Time > d - (30L * 24 * Hour)).Select(s => s.Rate).ToArray();
+            var month = seen.Where(s => Scheduled(s.Time) > d - (30L * 24 * Hour)).Select(s => s.Rate).ToArray();
             double mean = month.Average();
             double std = Math.Sqrt(month.Sum(x => (x - mean) * (x - mean)) / (month.Length - 1));
             Assert.Equal((month[^1] - mean) / std, m["funding_zscore_30d"][t], 10);

@@ -59,9 +59,9 @@ internal static class LiquidationsCatalog
                 }
             });
         b.AddHorizon("liq_zscore_24h", FeatureFamily.Liquidations, sides, Day, bars => bars - 1,
-            "Z-score of the bar's liquidated notional in its 24-hour window (sample std).", "(X − mean(X, 24h/Δ)) / std(X, 24h/Δ), X = LL + SL",
+            "Z-score of the bar's liquidated notional in its 24-hour window (sample std).", "(X − mean(X, 24h/Δ)) / std(X, 24h/Δ), X = LL + SL, from compensated Σx and Σx² (no residue after a spike)",
             "NaN while the window holds a NaN input, or on a flat window (std = 0, e.g. a day without liquidations).",
-            (ctx, d) => Indicators.RollingZScore(Total(ctx), CatalogBuilder.Bars(ctx, Day), d));
+            (ctx, d) => Indicators.SpikeZScore(Total(ctx), CatalogBuilder.Bars(ctx, Day), d), minBars: 2);
     }
 
     /// <summary>LL + SL per bar.</summary>

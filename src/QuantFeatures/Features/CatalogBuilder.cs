@@ -12,15 +12,17 @@ internal sealed class CatalogBuilder
         Add(new FeatureDefinition(name, family, inputs, parameters ?? NoParameters, description, formula, nanRule, _ => lookback, compute, taLibFunction: taLib));
 
     /// <summary>
-    /// Adds a feature over a wall-clock horizon: it is offered only where the horizon is a positive whole number of bars,
-    /// and <paramref name="lookback"/> receives that number of bars.
+    /// Adds a feature over a wall-clock horizon: it is offered only where the horizon is a positive whole number of bars (at
+    /// least <paramref name="minBars"/>), and <paramref name="lookback"/> receives that number of bars.
     /// </summary>
     public void AddHorizon(string name, FeatureFamily family, MarketColumn[] inputs, TimeSpan horizon, Func<int, int> lookback, string description,
-        string formula, string nanRule, FeatureCompute compute)
+        string formula, string nanRule, FeatureCompute compute, int minBars = 1)
     {
-        string? Unavailable(Timeframe tf) => tf.TryGetBars(horizon, out _)
-            ? null
-            : $"its horizon {Describe(horizon)} is not a whole multiple of the timeframe {tf} (horizons are never approximated)";
+        string? Unavailable(Timeframe tf) => !tf.TryGetBars(horizon, out int bars)
+            ? $"its horizon {Describe(horizon)} is not a whole multiple of the timeframe {tf} (horizons are never approximated)"
+            : bars < minBars
+            ? $"its horizon {Describe(horizon)} is {bars} bar(s) at {tf}, and it needs at least {minBars}"
+            : null;
         int Lookback(Timeframe tf) => tf.TryGetBars(horizon, out int bars) ? lookback(bars) : 0;
         Add(new FeatureDefinition(name, family, inputs, [new FeatureParameter("horizon_hours", horizon.TotalHours, 0, double.MaxValue)],
             description, formula, nanRule, Lookback, compute, Unavailable, horizon: horizon));

@@ -62,6 +62,36 @@ public static partial class Indicators
         }
     }
 
+    /// <summary>Leading NaN count of <see cref="SpikeZScore"/>: <c>period − 1</c>.</summary>
+    public static int SpikeZScoreLookback(int period)
+    {
+        Guard.Period(period, min: 2);
+        return period - 1;
+    }
+
+    /// <summary>
+    /// Rolling z-score <c>(x − mean) / std</c> (sample std) for sparse, spiky series (liquidations): from compensated
+    /// window sums of x and x² (see <see cref="RollingSum"/>), so a huge value leaves no residue once it has left the window.
+    /// </summary>
+    /// <param name="source">Input series.</param>
+    /// <param name="period">Window length in bars (≥ 2).</param>
+    /// <param name="destination">Output.</param>
+    /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN, on a flat window (every value equal, e.g. a
+    /// day without liquidations) and when the variance rounds to ≤ 0. <c>var = (Σx² − Σx · mean) / (n − 1)</c> with both
+    /// sums exact to one rounding: accurate when the spread is not tiny against the level, which holds for series that
+    /// are mostly 0 (use <see cref="RollingZScore"/> for prices). Equals looping <see cref="SpikeZScoreState.Update"/>.</remarks>
+    public static void SpikeZScore(ReadOnlySpan<double> source, int period, Span<double> destination)
+    {
+        Guard.Period(period, min: 2);
+        CheckDestination(source.Length, destination);
+        var step = new SpikeZScoreStep(period);
+        for (int i = 0; i < source.Length; i++)
+        {
+            bool full = i >= period;
+            destination[i] = step.Update(source[i], full ? source[i - period] : double.NaN, full, i >= period - 1);
+        }
+    }
+
     /// <summary>Leading NaN count of <see cref="Difference"/>: <c>lag</c>.</summary>
     public static int DifferenceLookback(int lag)
     {
@@ -300,5 +330,64 @@ public struct RollingSumQuotientState
         _sumA.Slide(numerator, _a.Push(numerator), full);
         _sumB.Slide(denominator, _b.Push(denominator), full);
         return _a.IsFull ? CompensatedWindowSum.Quotient(_sumA, _sumB) : double.NaN;
+    }
+}
+
+/// <summary>The step of <see cref="Indicators.SpikeZScore"/>: compensated Σx and Σx², and the run of equal values for flatness.</summary>
+internal struct SpikeZScoreStep
+{
+    private readonly int _period;
+    private CompensatedWindowSum _sum;
+    private CompensatedWindowSum _squares;
+    private int _run;
+    private double _previous;
+
+    public SpikeZScoreStep(int period)
+    {
+        _period = period;
+        _sum = default;
+        _squares = default;
+        _run = 0;
+        _previous = double.NaN;
+    }
+
+    public double Update(double incoming, double outgoing, bool full, bool windowFull)
+    {
+        _sum.Slide(incoming, outgoing, full);
+        _squares.Slide(incoming * incoming, outgoing * outgoing, full);
+        _run = incoming == _previous ? _run + 1 : 1;
+        _previous = incoming;
+        if (!windowFull || _sum.NanCount != 0 || _run >= _period)
+        {
+            return double.NaN;
+        }
+
+        double mean = _sum.Value / _period;
+        double variance = (_squares.Value - (_sum.Value * mean)) / (_period - 1);
+        return variance > 0 ? Ratio.Divide(incoming - mean, Math.Sqrt(variance)) : double.NaN;
+    }
+}
+
+/// <summary>Incremental state of <see cref="Indicators.SpikeZScore"/>.</summary>
+/// <remarks>A state owns a ring buffer: do not copy a state value and use both copies.</remarks>
+public struct SpikeZScoreState
+{
+    private Ring _ring;
+    private SpikeZScoreStep _step;
+
+    /// <summary>Creates the state for a window of <paramref name="period"/> bars (≥ 2).</summary>
+    public SpikeZScoreState(int period)
+    {
+        Guard.Period(period, min: 2);
+        _ring = new Ring(period);
+        _step = new SpikeZScoreStep(period);
+    }
+
+    /// <summary>Adds the next value and returns its z-score in the window.</summary>
+    public double Update(double value)
+    {
+        bool full = _ring.IsFull;
+        double old = _ring.Push(value);
+        return _step.Update(value, old, full, _ring.IsFull);
     }
 }

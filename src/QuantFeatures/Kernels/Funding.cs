@@ -36,9 +36,10 @@ public static partial class Indicators
     /// <param name="history">The frame's <see cref="MarketFrame.FundingHistory"/>, or null: with a history the settlements come
     /// from it (full windows from the first bar, none hidden between decision times) and the columns only say whether the
     /// rate in force is known.</param>
-    /// <remarks>Lookback <c>ceil(8h / Δ)</c>: before that the settlement before the first one seen may be unknown. NaN
-    /// while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5 intervals: a
-    /// missed settlement or a gap in the bars). Equals looping <see cref="FundingWindowState"/> with an 8 h window.</remarks>
+    /// <remarks>Lookback <c>ceil(8h / Δ)</c> without a history: before that the settlement before the first one seen may be
+    /// unknown. NaN while F is NaN, and when the settlement before the last one was not seen (a spacing over 1.5
+    /// intervals: a missed settlement or a gap in the bars); defined again from the next settlement on. Equals
+    /// <see cref="FundingWindowState.RateChange"/> after each update.</remarks>
     public static void FundingRateChange(ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime, ReadOnlySpan<double> intervalHours,
         ReadOnlySpan<long> openTime, Timeframe timeframe, Span<double> destination, FundingHistory? history = null) =>
         FundingLoop(rate, settlementTime, intervalHours, openTime, timeframe, FundingRateChangeWindow, FundingStatistic.Change, destination, 0, history);
@@ -222,9 +223,10 @@ public static partial class Indicators
             bool known = history is null
                 ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
                 : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
-            destination[i] = !known ? double.NaN : statistic switch
+            // The change is not subject to the window rules (holes further back, an overdue next settlement): it needs only F
+            // and the settlement just before it.
+            destination[i] = statistic == FundingStatistic.Change ? state.RateChange : !known ? double.NaN : statistic switch
             {
-                FundingStatistic.Change => state.RateChange,
                 FundingStatistic.Sum => state.Sum(),
                 FundingStatistic.ZScore => state.ZScore(),
                 FundingStatistic.Extreme => state.Extreme(threshold),
@@ -281,6 +283,15 @@ public struct FundingWindowState
     private int _count;
     private int _bars;
     private double _lastTime;
+    private double _lastScheduled;
+    private double _inRate;
+    private double _inTime;
+    private double _inInterval;
+    private bool _settled;
+    private bool _result;
+    private long _stableUntil;
+    private bool _rateKnown;
+    private bool _enoughBars;
     private double _lastRate;
     private double _lastInterval;
     private double _previousRate;
@@ -317,6 +328,13 @@ public struct FundingWindowState
         _count = 0;
         _bars = 0;
         _lastTime = double.NaN;
+        _lastScheduled = double.NaN;
+        _inRate = _inTime = _inInterval = double.NaN;
+        _settled = false;
+        _result = false;
+        _stableUntil = long.MinValue;
+        _rateKnown = false;
+        _enoughBars = false;
         _lastRate = double.NaN;
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
@@ -332,8 +350,9 @@ public struct FundingWindowState
     /// <summary>The last settled rate seen (F), NaN before the first.</summary>
     public readonly double Rate => _lastRate;
 
-    /// <summary><c>F − the settlement before it</c>; NaN when that settlement was not seen.</summary>
-    public readonly double RateChange => _lastRate - _previousRate;
+    /// <summary><c>F − the settlement before it</c> as of the last <see cref="Update"/>: NaN while F is unknown, before the
+    /// lookback (without a history), or when the settlement before the last one was not seen.</summary>
+    public readonly double RateChange => _rateKnown && _enoughBars ? _lastRate - _previousRate : double.NaN;
 
     /// <summary>Number of settlements in the window.</summary>
     public readonly int Count => _count;
@@ -345,6 +364,14 @@ public struct FundingWindowState
     public bool Update(double rate, double settlementTime, double intervalHours, long decisionTime)
     {
         _bars++;
+        if (decisionTime < _stableUntil && _enoughBars && rate.Equals(_inRate) && settlementTime.Equals(_inTime) && intervalHours.Equals(_inInterval))
+        {
+            return _result; // the same inputs as the bar before and no window boundary crossed: nothing can change
+        }
+
+        _inRate = rate;
+        _inTime = settlementTime;
+        _inInterval = intervalHours;
         bool known = double.IsFinite(rate) && double.IsFinite(settlementTime);
         if (known)
         {
@@ -369,6 +396,14 @@ public struct FundingWindowState
     public bool UpdateFromHistory(bool rateKnown, long decisionTime)
     {
         _bars++;
+        double known = rateKnown ? 1 : 0;
+        if (!_settled && decisionTime < _stableUntil && _enoughBars && known.Equals(_inRate))
+        {
+            return _result; // no new settlement, the same knowledge of F, no window boundary crossed
+        }
+
+        _settled = false;
+        _inRate = known;
         return Evaluate(rateKnown, decisionTime, true);
     }
 
@@ -376,10 +411,12 @@ public struct FundingWindowState
     /// columns); a spacing over 1.5 × the interval in force is a hole.</summary>
     public void Settle(double settlementTime, double rate, double intervalHours)
     {
+        _settled = true;
+        double scheduled = Scheduled(settlementTime);
         if (double.IsNaN(_lastTime))
         {
-            _completeSince = settlementTime;
-            Accept(rate, settlementTime, intervalHours, double.NaN);
+            _completeSince = scheduled;
+            Accept(rate, settlementTime, scheduled, intervalHours, double.NaN);
             return;
         }
 
@@ -389,30 +426,53 @@ public struct FundingWindowState
         }
 
         double inForce = intervalHours > 0 ? intervalHours : _lastInterval;
-        bool hole = !(inForce > 0) || settlementTime - _lastTime > HoleFactor * inForce * 3_600_000.0;
+        bool hole = !(inForce > 0) || scheduled - _lastScheduled > HoleFactor * inForce * 3_600_000.0;
         if (hole)
         {
-            _completeSince = settlementTime;
+            _completeSince = scheduled;
         }
 
-        Accept(rate, settlementTime, intervalHours, hole ? double.NaN : _lastRate);
+        Accept(rate, settlementTime, scheduled, intervalHours, hole ? double.NaN : _lastRate);
     }
+
+    /// <summary>A settlement's scheduled time: its stamp rounded to the minute (Binance stamps settlements a few ms late;
+    /// windows <c>(d − H, d]</c> compare scheduled times, so the settlement of exactly H ago is out and the one of now in).</summary>
+    private static double Scheduled(double time) => Math.Round(time / 60_000.0, MidpointRounding.AwayFromZero) * 60_000.0;
 
     private bool Evaluate(bool known, long decisionTime, bool enoughBars)
     {
+        _rateKnown = known;
+        _enoughBars = enoughBars;
         double from = decisionTime - _window;
         while (_count > 0 && _times[_head] <= from)
         {
             _total.Exclude(_rates[_head]);
             _ranks?.Remove(_rates[_head], 1);
-            _head = (_head + 1) % _times.Length;
+            _head = _head + 1 == _times.Length ? 0 : _head + 1;
             _count--;
             Invalidate();
         }
 
         // A settlement overdue by more than half an interval is missing (or late) data: the window is not known.
-        bool overdue = _lastInterval > 0 && decisionTime - _lastTime > HoleFactor * _lastInterval * 3_600_000.0;
-        return known && !overdue && enoughBars && from >= _completeSince;
+        double overdueAfter = _lastInterval > 0 ? _lastScheduled + (HoleFactor * _lastInterval * 3_600_000.0) : double.PositiveInfinity;
+        bool overdue = decisionTime > overdueAfter;
+        _result = known && !overdue && enoughBars && from >= _completeSince;
+
+        // Until which decision time the result and the window stay the same without new input: the oldest settlement's
+        // expiry, the window becoming known past the last hole, the next settlement becoming overdue.
+        double until = _count > 0 ? _times[_head] + _window : double.PositiveInfinity;
+        if (!(from >= _completeSince) && !double.IsNaN(_completeSince))
+        {
+            until = Math.Min(until, _completeSince + _window);
+        }
+
+        if (!overdue)
+        {
+            until = Math.Min(until, Math.Floor(overdueAfter) + 1);
+        }
+
+        _stableUntil = until >= long.MaxValue ? long.MaxValue : (long)until;
+        return _result;
     }
 
     /// <summary>Σ of the window's rates: a compensated running sum (the exact sum rounded once in practice; exactly 0
@@ -457,12 +517,11 @@ public struct FundingWindowState
             }
             else
             {
-                for (int k = 0; k < _count; k++)
-                {
-                    double v = _rates[(_head + k) % _rates.Length];
-                    less += v < _lastRate ? 1 : 0;
-                    equal += v == _lastRate ? 1 : 0;
-                }
+                RateParts(out var older, out var newer);
+                var (l1, e1) = Kernels.Percentile.Count(older, _lastRate);
+                var (l2, e2) = Kernels.Percentile.Count(newer, _lastRate);
+                less = l1 + l2;
+                equal = e1 + e2;
             }
 
             _percentile = Kernels.Percentile.Of(less, equal, _count);
@@ -472,10 +531,11 @@ public struct FundingWindowState
         return _percentile;
     }
 
-    private void Accept(double rate, double time, double intervalHours, double previousRate)
+    private void Accept(double rate, double time, double scheduled, double intervalHours, double previousRate)
     {
         _previousRate = previousRate;
         _lastTime = time;
+        _lastScheduled = scheduled;
         _lastRate = rate;
         if (intervalHours > 0)
         {
@@ -487,8 +547,9 @@ public struct FundingWindowState
             Grow();
         }
 
-        int at = (_head + _count) % _times.Length;
-        _times[at] = time;
+        int at = _head + _count;
+        at = at >= _times.Length ? at - _times.Length : at;
+        _times[at] = scheduled;
         _rates[at] = rate;
         _count++;
         _total.Include(rate);
@@ -502,13 +563,22 @@ public struct FundingWindowState
         var rates = new double[_rates.Length * 2];
         for (int k = 0; k < _count; k++)
         {
-            times[k] = _times[(_head + k) % _times.Length];
-            rates[k] = _rates[(_head + k) % _rates.Length];
+            int j = _head + k >= _times.Length ? _head + k - _times.Length : _head + k;
+            times[k] = _times[j];
+            rates[k] = _rates[j];
         }
 
         _times = times;
         _rates = rates;
         _head = 0;
+    }
+
+    /// <summary>The window's rates in chronological order, as the two parts of the ring.</summary>
+    private readonly void RateParts(out ReadOnlySpan<double> older, out ReadOnlySpan<double> newer)
+    {
+        int firstPart = Math.Min(_count, _rates.Length - _head);
+        older = _rates.AsSpan(_head, firstPart);
+        newer = _rates.AsSpan(0, _count - firstPart);
     }
 
     private void Invalidate()
@@ -526,10 +596,16 @@ public struct FundingWindowState
 
         double sum = 0;
         bool flat = true; // every rate equal: std = 0 exactly (a two-pass variance of equal values need not be 0)
+        RateParts(out var older, out var newer);
         double first = _count > 0 ? _rates[_head] : double.NaN;
-        for (int k = 0; k < _count; k++)
+        foreach (double v in older)
         {
-            double v = _rates[(_head + k) % _rates.Length];
+            sum += v;
+            flat &= v == first;
+        }
+
+        foreach (double v in newer)
+        {
             sum += v;
             flat &= v == first;
         }
@@ -546,9 +622,15 @@ public struct FundingWindowState
         else
         {
             double m2 = 0;
-            for (int k = 0; k < _count; k++)
+            foreach (double v in older)
             {
-                double d = _rates[(_head + k) % _rates.Length] - _mean;
+                double d = v - _mean;
+                m2 += d * d;
+            }
+
+            foreach (double v in newer)
+            {
+                double d = v - _mean;
                 m2 += d * d;
             }
 

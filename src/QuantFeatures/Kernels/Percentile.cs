@@ -186,7 +186,9 @@ internal sealed class PercentileWindow : IDisposable
         }
     }
 
-    private int Back => (_head + _runs - 1) % _runValue.Length;
+    private int Back => Wrap(_head + _runs - 1);
+
+    private int Wrap(int i) => i >= _runValue.Length ? i - _runValue.Length : i;
 
     private static bool Same(double a, double b) => a == b || (double.IsNaN(a) && double.IsNaN(b));
 
@@ -200,7 +202,7 @@ internal sealed class PercentileWindow : IDisposable
         }
 
         FlushBack();
-        int at = (_head + _runs) % _runValue.Length;
+        int at = Wrap(_head + _runs);
         _runValue[at] = x;
         _runCount[at] = 1;
         _runs++;
@@ -218,7 +220,7 @@ internal sealed class PercentileWindow : IDisposable
             }
 
             FlushFront();
-            _head = (_head + 1) % _runValue.Length;
+            _head = Wrap(_head + 1);
             _runs--;
         }
     }

@@ -525,14 +525,45 @@ public static class NaiveDerivatives
             Index = AsOf(Records.Select(r => r.Time).ToList(), Decision, FundingStaleness);
             SeenAt = new int[Records.Count];
             Array.Fill(SeenAt, -1);
-            int last = -1;
-            for (int t = 0; t < Index.Length; t++)
+            History = frame.FundingHistory is not null;
+            if (History)
             {
-                if (Index[t] >= 0 && Index[t] != last)
+                // The loader's funding history (docs/loader.md): every record from 252 days before the first decision time,
+                // each seen at the first bar whose decision time reaches it (time ≤ d + 1 s) — none is hidden between bars.
+                long from = Decision.Length == 0 ? long.MaxValue : Decision[0] - (252 * Day);
+                int bar = 0;
+                for (int i = 0; i < Records.Count; i++)
                 {
-                    Seen.Add(Index[t]);
-                    SeenAt[Index[t]] = t;
-                    last = Index[t];
+                    if (Records[i].Time < from)
+                    {
+                        continue;
+                    }
+
+                    while (bar < Decision.Length && Decision[bar] + 1000 < Records[i].Time)
+                    {
+                        bar++;
+                    }
+
+                    if (bar == Decision.Length)
+                    {
+                        break;
+                    }
+
+                    Seen.Add(i);
+                    SeenAt[i] = bar;
+                }
+            }
+            else
+            {
+                int last = -1;
+                for (int t = 0; t < Index.Length; t++)
+                {
+                    if (Index[t] >= 0 && Index[t] != last)
+                    {
+                        Seen.Add(Index[t]);
+                        SeenAt[Index[t]] = t;
+                        last = Index[t];
+                    }
                 }
             }
 
@@ -546,7 +577,7 @@ public static class NaiveDerivatives
                 }
 
                 var p = Records[Seen[k - 1]];
-                double spacingHours = (s.Time - p.Time) / (double)Hour;
+                double spacingHours = (RoundToMinute(s.Time) - RoundToMinute(p.Time)) / (double)Hour; // scheduled times
                 if (!(spacingHours <= 1.5 * s.IntervalHours))
                 {
                     Boundary.Add(Seen[k]); // a hole ends here (NaN interval: the spacing cannot be checked, treat as unknown)
@@ -556,6 +587,9 @@ public static class NaiveDerivatives
         }
 
         public List<Settlement> Records { get; }
+
+        /// <summary>Whether the frame carries the loader's funding history (windows full from the first bar, no lookback).</summary>
+        public bool History { get; }
 
         public long[] Decision { get; }
 
@@ -595,7 +629,7 @@ public static class NaiveDerivatives
         /// count is the feature's Lookback on clean input; docs/derivatives.md: "the leading NaN count on clean input is
         /// ceil(H / Δ) bars"). Before it, the value is NaN even when the frame's first settlement happens to be older.
         /// </summary>
-        public int LookbackBars(long horizon) => (int)((horizon + Delta - 1) / Delta);
+        public int LookbackBars(long horizon) => History ? 0 : (int)((horizon + Delta - 1) / Delta);
 
         public long Delta { get; }
 
@@ -713,7 +747,7 @@ public static class NaiveDerivatives
                     // NaN for the first seen settlement and after a hole; and, for the contract's fixed lookback, during the
                     // first ceil(8 h / Δ) bars (8 h: the longest interval, after which the settlement before F is always seen).
                     int k = view.Seen.IndexOf(i);
-                    bool unknown = k <= 0 || view.HoleBefore.Contains(i) || t < view.LookbackBars(8 * Hour);
+                    bool unknown = k < 0 || k == 0 || view.HoleBefore.Contains(i) || t < view.LookbackBars(8 * Hour);
                     return unknown ? double.NaN : f[t] - view.Records[view.Seen[k - 1]].Rate;
                 });
             case "funding_rate_change_24h":
