@@ -11,7 +11,11 @@ namespace QuantFeatures.Tests.Properties;
 /// of up to 5 bars never hides a settlement (8 h alone above 1h bars, where the event-time features are not offered);
 /// each settlement stamped 0 … 15 ms late. Every bar carries the last settlement with time ≤ its decision time + 1 s (the
 /// loader's timestamp tolerance): its rate, its time and the interval in force (the spacing from the previous
-/// settlement). The rate is an AR(1) around 0.01 % per 8 h scaled to the interval, with rare spikes, rounded to 1e-8.</item>
+/// settlement). The rate is an AR(1) around 0.01 % per 8 h scaled to the interval, with rare spikes, rounded to 1e-8.
+/// A change to a longer interval (1 h → 8 h) makes the next settlement look overdue for hours by the interval in force,
+/// which the event-time features rightly treat as unknown: clean cases (no holes, not degenerate), on which the leading
+/// NaN count is checked against the lookback, only shorten the interval (8 h → 4 h → 1 h, as Binance does in volatile
+/// markets); the others change both ways.</item>
 /// <item><c>mark_price</c>, <c>index_price</c>: the close × (1 + a small AR(1) basis).</item>
 /// <item><c>long_liquidation_notional</c>, <c>short_liquidation_notional</c>, <c>liquidation_count</c>: in degenerate frames
 /// mostly 0, a few events now and then, bursts of many; otherwise an active market with at least one long and one short
@@ -52,7 +56,7 @@ internal static class RandomDerivatives
         var own = new Random(c.Seed ^ 0x7E3A9B21);
         var other = new Random(futureSeed ^ 0x1B873593);
         long firstDecision = n > 0 ? t[0] + delta : 0;
-        var schedule = new FundingSchedule(c.Seed, delta, n > 0 ? t[0] : 0, c.History ? HistoryDays + 1 : 0);
+        var schedule = new FundingSchedule(c.Seed, delta, n > 0 ? t[0] : 0, c.History ? HistoryDays + 1 : 0, shortenOnly: !c.Degenerate && c.NanRate == 0);
         var settlements = new List<(long Time, double Rate, double Interval)>();
 
         var oiCol = new double[n];
@@ -291,18 +295,20 @@ internal static class RandomDerivatives
     private static double Ratio(double x) => Math.Round(Math.Max(0.05, x), 4);
 
     /// <summary>Settlement times on whole hours, from at most 7 h (plus <c>daysBefore</c> days) before the first bar, with
-    /// interval changes among the allowed intervals; stamped 0 … 15 ms late. Depends only on the case seed, Δ, the first
-    /// open time and <c>daysBefore</c>.</summary>
+    /// interval changes among the allowed intervals (only to shorter ones with <c>shortenOnly</c>); stamped 0 … 15 ms late.
+    /// Depends only on the case and the first open time, so it is the same in a frame and in its changed future.</summary>
     private sealed class FundingSchedule
     {
         private readonly Random _rng;
-        private readonly long[] _intervals;
+        private readonly long[] _intervals; // ascending
+        private readonly bool _shortenOnly;
         private int _current;
         private long _grid;
 
-        public FundingSchedule(int seed, long delta, long firstOpen, int daysBefore)
+        public FundingSchedule(int seed, long delta, long firstOpen, int daysBefore, bool shortenOnly)
         {
             _rng = new Random(seed ^ 0x2F6B1C3D);
+            _shortenOnly = shortenOnly;
             long[] allowed = [.. new long[] { Hour, 4 * Hour, 8 * Hour }.Where(i => i >= 6 * delta)];
             _intervals = allowed.Length > 0 ? allowed : [8 * Hour];
             _current = _rng.Next(_intervals.Length);
@@ -322,7 +328,14 @@ internal static class RandomDerivatives
         {
             if (_intervals.Length > 1 && _rng.NextDouble() < 0.08)
             {
-                _current = (_current + 1 + _rng.Next(_intervals.Length - 1)) % _intervals.Length;
+                if (!_shortenOnly)
+                {
+                    _current = (_current + 1 + _rng.Next(_intervals.Length - 1)) % _intervals.Length;
+                }
+                else if (_current > 0)
+                {
+                    _current = _rng.Next(_current);
+                }
             }
 
             NextInterval = _intervals[_current];
