@@ -41,6 +41,21 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void The_synthetic_data_has_every_input_of_the_derivatives_families()
+    {
+        var frame = SyntheticMarket.Create(500);
+        var families = new[] { FeatureFamily.OpenInterest, FeatureFamily.Funding, FeatureFamily.Liquidations, FeatureFamily.Positioning };
+        var derivatives = FeatureCatalog.Default.Features.Where(f => families.Contains(f.Family)).ToArray();
+        Assert.Equal(55, derivatives.Length);
+        Assert.All(derivatives, f => Assert.Empty(f.MissingInputs(frame)));
+        Assert.All(derivatives, f => Assert.Null(f.UnavailableReason(frame.Timeframe)));
+
+        // Only the microstructure family (sub-bars) is left out of 'bench'.
+        Assert.Equal(FeatureCatalog.Default.Features.Where(f => f.Family != FeatureFamily.Microstructure).Select(f => f.Name),
+            FeatureCatalog.Default.AvailableFor(frame).Select(f => f.Name));
+    }
+
+    [Fact]
     public void Synthetic_data_is_deterministic_and_consistent()
     {
         var a = SyntheticMarket.Create(1000);

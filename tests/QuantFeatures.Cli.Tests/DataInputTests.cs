@@ -74,9 +74,10 @@ public class DataInputTests
         var archive = new BinanceArchiveDirectory(a);
         var frame = await new MarketDataLoader(archive.Klines(Timeframe.OneHour)).WithFunding(archive.Funding())
             .WithOpenInterest(archive.OpenInterest()).WithPositioning(archive.Positioning()).WithLiquidations(archive.Liquidations())
-            .WithReferencePrices(archive.MarkPrices()).LoadAsync("SYNTHUSDT", Timeframe.OneHour, TimeRange.All);
+            .WithReferencePrices(new CombinedSource<ReferencePrice>(archive.MarkPrices(), archive.IndexPrices()))
+            .LoadAsync("SYNTHUSDT", Timeframe.OneHour, TimeRange.All);
         Assert.Equal(600, frame.Length);
-        foreach (var column in new[] { MarketColumn.TakerBuyVolume, MarketColumn.FundingRate, MarketColumn.OpenInterest, MarketColumn.LongShortRatio, MarketColumn.LongLiquidationNotional, MarketColumn.MarkPrice })
+        foreach (var column in new[] { MarketColumn.TakerBuyVolume, MarketColumn.FundingRate, MarketColumn.OpenInterest, MarketColumn.LongShortRatio, MarketColumn.LongLiquidationNotional, MarketColumn.MarkPrice, MarketColumn.IndexPrice })
         {
             Assert.True(frame.Has(column), column.Name());
         }

@@ -26,7 +26,9 @@ public sealed class BenchCommand : ICommand
     /// <inheritdoc/>
     public string Details => $"""
         Data: a deterministic seeded random walk at 1h with open, high, low, close, volume, quote_volume, trades,
-        taker_buy_volume and taker_buy_quote_volume. Each measurement: one warm-up call, then the best of R calls of
+        taker_buy_volume and taker_buy_quote_volume, and the derivatives inputs as the loader aligns them: open interest
+        and its value, funding (rate, settlement time, interval; every 8 h), mark and index prices, liquidations, and the
+        four positioning ratios. Each measurement: one warm-up call, then the best of R calls of
         FeatureEngineer.Compute; allocated = bytes allocated by one call (output columns included).
         '{CatalogAll}' computes every available feature in one call ('{SelectionAll}' with --features).
         Run a Release build for meaningful numbers: dotnet run --project samples/QuantFeatures.Cli -c Release -- bench
