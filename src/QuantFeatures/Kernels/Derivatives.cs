@@ -90,7 +90,7 @@ public static partial class Indicators
     /// <param name="source">Input series.</param>
     /// <param name="destination">Output, at least as long as <paramref name="source"/>.</param>
     /// <remarks>Four values at a time with the library's logarithm, whose lane form gives the scalar bits
-    /// (<see cref="Ratio.Log(double, double)"/> of x and 1).</remarks>
+    /// (<see cref="Derivatives.Log"/>; the same as <see cref="Ratio.Log(double, double)"/> of x and 1).</remarks>
     public static void Log(ReadOnlySpan<double> source, Span<double> destination)
     {
         CheckDestination(source.Length, destination);
@@ -100,16 +100,20 @@ public static partial class Indicators
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var one = Vector256<double>.One;
+            var zero = Vector256<double>.Zero;
+            var infinity = Vector256.Create(double.PositiveInfinity);
+            var nan = Vector256.Create(double.NaN);
             for (; i <= n - 4; i += 4)
             {
-                Ratio.Log(Vector256.LoadUnsafe(ref x, (nuint)i), one).StoreUnsafe(ref d, (nuint)i);
+                var v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var regular = Vector256.GreaterThan(v, zero) & Vector256.LessThan(v, infinity);
+                Vector256.ConditionalSelect(regular, Internal.LogMath.Log(v), nan).StoreUnsafe(ref d, (nuint)i);
             }
         }
 
         for (; i < n; i++)
         {
-            Unsafe.Add(ref d, i) = Ratio.Log(Unsafe.Add(ref x, i), 1.0);
+            Unsafe.Add(ref d, i) = Derivatives.Log(Unsafe.Add(ref x, i));
         }
     }
 
@@ -224,6 +228,10 @@ public static partial class Indicators
 /// <summary>The stateless steps of the derivatives families (one bar in, one value out).</summary>
 public static class Derivatives
 {
+    /// <summary><c>ln x</c> for a positive finite x, else NaN (the library's logarithm, within 1 ulp of <see cref="Math.Log(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log(double x) => x > 0 && x < double.PositiveInfinity ? Internal.LogMath.Log(x) : double.NaN;
+
     /// <summary><c>ln(a / b)</c> when a and b are both positive, else NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogRatio(double a, double b) => a > 0 && b > 0 ? Ratio.Log(a, b) : double.NaN;

@@ -140,7 +140,7 @@ public static partial class Indicators
         CheckDestination(openTime.Length, zscore);
         CheckDestination(openTime.Length, positive);
         CheckDestination(openTime.Length, negative);
-        var state = new FundingWindowState(window, timeframe);
+        var state = new FundingWindowState(window, timeframe, ranks: false, pooled: true);
         long delta = timeframe.Milliseconds;
         int next = 0;
         for (int i = 0; i < openTime.Length; i++)
@@ -153,6 +153,8 @@ public static partial class Indicators
             positive[i] = known ? state.Extreme(threshold) : double.NaN;
             negative[i] = known ? state.Extreme(-threshold) : double.NaN;
         }
+
+        state.Release();
     }
 
     /// <summary>Percentile rank of F among the settlements of the window, as pandas <c>rank(pct=True)</c> with average ties.</summary>
@@ -215,7 +217,7 @@ public static partial class Indicators
         Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
         Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
         CheckDestination(openTime.Length, destination);
-        var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile);
+        var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile, pooled: true);
         long delta = timeframe.Milliseconds;
         int next = 0;
         for (int i = 0; i < openTime.Length; i++)
@@ -234,6 +236,8 @@ public static partial class Indicators
                 _ => state.Percentile(),
             };
         }
+
+        state.Release();
     }
 
     /// <summary>Settles every history record available by <paramref name="decision"/>; returns whether the rate in force is known.</summary>
@@ -298,6 +302,8 @@ public struct FundingWindowState
     private double _previousRate;
     private double _completeSince;
     private readonly SortedMultiset? _ranks;
+    private readonly bool _pooled;
+    private int _capacity; // the ring's length (rented arrays may be longer: the layout must not depend on the pool)
     private CompensatedWindowSum _total;
     private bool _statsValid;
     private double _mean;
@@ -319,12 +325,20 @@ public struct FundingWindowState
     /// <param name="timeframe">The bars' Δ.</param>
     /// <param name="ranks">Keep a sorted view for percentile ranks.</param>
     public FundingWindowState(TimeSpan window, Timeframe timeframe, bool ranks)
+        : this(window, timeframe, ranks, pooled: false)
+    {
+    }
+
+    /// <summary>The batch kernels' form: buffers from the array pool (return them with <see cref="Release()"/>).</summary>
+    internal FundingWindowState(TimeSpan window, Timeframe timeframe, bool ranks, bool pooled)
     {
         _lookbackBars = Indicators.FundingEventLookback(window, timeframe);
         _window = (long)window.TotalMilliseconds;
         int capacity = (int)Math.Min(1 << 20, (_window / 3_600_000) + 4);
-        _times = new double[capacity];
-        _rates = new double[capacity];
+        _pooled = pooled;
+        _capacity = capacity;
+        _times = pooled ? System.Buffers.ArrayPool<double>.Shared.Rent(capacity) : new double[capacity];
+        _rates = pooled ? System.Buffers.ArrayPool<double>.Shared.Rent(capacity) : new double[capacity];
         _head = 0;
         _count = 0;
         _bars = 0;
@@ -340,7 +354,7 @@ public struct FundingWindowState
         _lastInterval = double.NaN;
         _previousRate = double.NaN;
         _completeSince = double.NaN;
-        _ranks = ranks ? new SortedMultiset(capacity, pooled: false) : null;
+        _ranks = ranks ? new SortedMultiset(capacity, pooled) : null;
         _total = default;
         _statsValid = false;
         _mean = _std = double.NaN;
@@ -449,7 +463,7 @@ public struct FundingWindowState
         {
             _total.Exclude(_rates[_head]);
             _ranks?.Remove(_rates[_head], 1);
-            _head = _head + 1 == _times.Length ? 0 : _head + 1;
+            _head = _head + 1 == _capacity ? 0 : _head + 1;
             _count--;
             Invalidate();
         }
@@ -543,13 +557,13 @@ public struct FundingWindowState
             _lastInterval = intervalHours;
         }
 
-        if (_count == _times.Length)
+        if (_count == _capacity)
         {
             Grow();
         }
 
         int at = _head + _count;
-        at = at >= _times.Length ? at - _times.Length : at;
+        at = at >= _capacity ? at - _capacity : at;
         _times[at] = scheduled;
         _rates[at] = rate;
         _count++;
@@ -560,18 +574,37 @@ public struct FundingWindowState
 
     private void Grow()
     {
-        var times = new double[_times.Length * 2];
-        var rates = new double[_rates.Length * 2];
+        int capacity = _capacity * 2;
+        var times = _pooled ? System.Buffers.ArrayPool<double>.Shared.Rent(capacity) : new double[capacity];
+        var rates = _pooled ? System.Buffers.ArrayPool<double>.Shared.Rent(capacity) : new double[capacity];
         for (int k = 0; k < _count; k++)
         {
-            int j = _head + k >= _times.Length ? _head + k - _times.Length : _head + k;
+            int j = _head + k >= _capacity ? _head + k - _capacity : _head + k;
             times[k] = _times[j];
             rates[k] = _rates[j];
         }
 
+        Release(arraysOnly: true);
         _times = times;
         _rates = rates;
+        _capacity = capacity;
         _head = 0;
+    }
+
+    /// <summary>Returns pooled buffers (batch kernels, after their loop); the state is unusable afterwards.</summary>
+    internal void Release() => Release(arraysOnly: false);
+
+    private readonly void Release(bool arraysOnly)
+    {
+        if (_pooled)
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(_times);
+            System.Buffers.ArrayPool<double>.Shared.Return(_rates);
+            if (!arraysOnly)
+            {
+                _ranks?.Dispose();
+            }
+        }
     }
 
     /// <summary>Σ of both parts (lane sums of each part, in order) and whether every value equals <paramref name="first"/>.</summary>
@@ -641,7 +674,7 @@ public struct FundingWindowState
     /// <summary>The window's rates in chronological order, as the two parts of the ring.</summary>
     private readonly void RateParts(out ReadOnlySpan<double> older, out ReadOnlySpan<double> newer)
     {
-        int firstPart = Math.Min(_count, _rates.Length - _head);
+        int firstPart = Math.Min(_count, _capacity - _head);
         older = _rates.AsSpan(_head, firstPart);
         newer = _rates.AsSpan(0, _count - firstPart);
     }

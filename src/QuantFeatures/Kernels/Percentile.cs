@@ -162,11 +162,13 @@ internal sealed class PercentileWindow : IDisposable
         }
         else
         {
-            // Everything but the incoming bar (pending at the back) is in the multiset after the front is flushed.
-            FlushFront();
+            // The multiset holds the window but for the incoming bar (pending at the back) and plus the front run's expired
+            // bars (pending removal, all of the front run's value): correct the counts instead of flushing.
             var (less, equal) = _set.Rank(incoming);
-            _less = less;
-            _equal = equal + 1;
+            double front = _runValue[_head];
+            int expired = _runs == 1 ? 0 : _frontPending; // a lone run is the incoming one: nothing of it is in the set
+            _less = less - (front < incoming ? expired : 0);
+            _equal = equal - (front == incoming ? expired : 0) + 1;
         }
 
         _last = incoming;
@@ -427,34 +429,34 @@ internal sealed class SortedMultiset : IDisposable
 
     private T[] Rent<T>(int length) => _pooled ? ArrayPool<T>.Shared.Rent(length) : new T[length];
 
-    /// <summary>The first block position whose last key is ≥ x, or the block count (branch-free halving).</summary>
-    private int FirstBlockWithLastAtLeast(double x)
-    {
-        var lasts = _lasts.AsSpan(0, _blocks);
-        int lo = 0, n = lasts.Length;
-        while (n > 0)
-        {
-            int half = n >> 1;
-            bool right = lasts[lo + half] < x;
-            lo = right ? lo + half + 1 : lo;
-            n = right ? n - half - 1 : half;
-        }
+    /// <summary>The first block position whose last key is ≥ x, or the block count.</summary>
+    private int FirstBlockWithLastAtLeast(double x) => LowerBound(_lasts.AsSpan(0, _blocks), x);
 
-        return lo;
-    }
-
+    /// <summary>The number of sorted values below x = the index of the first value ≥ x: a vector count, not a search (no
+    /// chain of dependent loads; the values of a block or of the block ends are few and contiguous).</summary>
     private static int LowerBound(ReadOnlySpan<double> values, double x)
     {
-        int lo = 0, n = values.Length;
-        while (n > 0)
+        int i = 0;
+        int count = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
         {
-            int half = n >> 1;
-            bool right = values[lo + half] < x;
-            lo = right ? lo + half + 1 : lo;
-            n = right ? n - half - 1 : half;
+            var vx = Vector256.Create(x);
+            var acc = Vector256<long>.Zero;
+            ref double r = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - 4; i += 4)
+            {
+                acc -= Vector256.LessThan(Vector256.LoadUnsafe(ref r, (nuint)i), vx).AsInt64();
+            }
+
+            count = (int)Vector256.Sum(acc);
         }
 
-        return lo;
+        for (; i < values.Length; i++)
+        {
+            count += values[i] < x ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static int Sum(ReadOnlySpan<int> values)
