@@ -412,3 +412,109 @@ public class DerivativesKernelTests
         Assert.Contains(batch.Skip(72), double.IsNaN);
     }
 }
+
+/// <summary>Every derivatives kernel with a state equals looping its state, bit for bit, on data with holes.</summary>
+public class DerivativesStateTests
+{
+    private const long H = 3_600_000;
+
+    private static double[] Sparse(int n, int seed)
+    {
+        var rnd = new Random(seed);
+        var x = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = rnd.NextDouble() < 0.6 ? 0 : Math.Round(Math.Exp(14 * rnd.NextDouble()), 2);
+            if (rnd.NextDouble() < 0.004)
+            {
+                x[i] = double.NaN;
+            }
+        }
+
+        return x;
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(24)]
+    [InlineData(1440)]
+    public void Spike_zscore_equals_its_state(int period)
+    {
+        var x = Sparse(30_000, period);
+        var batch = new double[x.Length];
+        Indicators.SpikeZScore(x, period, batch);
+        var state = new SpikeZScoreState(period);
+        for (int t = 0; t < x.Length; t++)
+        {
+            Assert.True(batch[t].Equals(state.Update(x[t])), $"t {t}");
+        }
+
+        Assert.Contains(batch, v => !double.IsNaN(v));
+    }
+
+    [Fact]
+    public void Spike_zscore_of_a_small_value_after_a_huge_one_has_left_the_window_is_exact()
+    {
+        // A 5e7 liquidation, then 287 quiet bars and a 30: the window of 288 holds 287 zeros and 30 -> z = 287 / sqrt(288).
+        var x = new double[1 + 288 + 287 + 1];
+        x[0] = 5e7;
+        x[^1] = 30;
+        var z = new double[x.Length];
+        Indicators.SpikeZScore(x, 288, z);
+        Assert.Equal(287 / Math.Sqrt(288), z[^1], 12);
+    }
+
+    [Fact]
+    public void Every_funding_window_statistic_equals_the_state_bar_by_bar()
+    {
+        // 4 h settlements, a missed one, a change to 1 h, stale bars.
+        var settlements = new List<(double Hour, double Rate, double Interval)>();
+        for (int i = 0; i < 300; i++)
+        {
+            double hour = i < 200 ? i * 4.0 : 800 + (i - 200);
+            if (hour != 420)
+            {
+                settlements.Add((hour, Math.Round(Math.Cos(i * 0.7) * 1e-4, 8), i < 200 ? 4 : 1));
+            }
+        }
+
+        int n = 1000;
+        var open = new long[n];
+        var rate = new double[n];
+        var time = new double[n];
+        var interval = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            open[t] = t * H;
+            var seen = settlements.Where(s => s.Hour * H <= (t + 1) * H).ToArray();
+            bool stale = seen.Length == 0 || t % 131 == 7;
+            rate[t] = stale ? double.NaN : seen[^1].Rate;
+            time[t] = stale ? double.NaN : (seen[^1].Hour * H) + 3;
+            interval[t] = stale ? double.NaN : seen[^1].Interval;
+        }
+
+        var window = TimeSpan.FromHours(60);
+        var sum = new double[n];
+        var z = new double[n];
+        var change = new double[n];
+        var up = new double[n];
+        Indicators.CumulativeFunding(rate, time, interval, open, Timeframe.OneHour, window, sum);
+        Indicators.FundingZScore(rate, time, interval, open, Timeframe.OneHour, window, z);
+        Indicators.FundingRateChange(rate, time, interval, open, Timeframe.OneHour, change);
+        Indicators.FundingExtreme(rate, time, interval, open, Timeframe.OneHour, window, 1.0, up);
+        var s = new FundingWindowState(window, Timeframe.OneHour);
+        var c = new FundingWindowState(Indicators.FundingRateChangeWindow, Timeframe.OneHour);
+        for (int t = 0; t < n; t++)
+        {
+            bool known = s.Update(rate[t], time[t], interval[t], open[t] + H);
+            c.Update(rate[t], time[t], interval[t], open[t] + H);
+            Assert.True(sum[t].Equals(known ? s.Sum() : double.NaN), $"sum, t {t}");
+            Assert.True(z[t].Equals(known ? s.ZScore() : double.NaN), $"z, t {t}");
+            Assert.True(up[t].Equals(known ? s.Extreme(1.0) : double.NaN), $"extreme, t {t}");
+            Assert.True(change[t].Equals(c.RateChange), $"change, t {t}");
+        }
+
+        Assert.Contains(sum, v => !double.IsNaN(v));
+        Assert.Contains(sum.Skip(100), double.IsNaN);
+    }
+}
