@@ -1,0 +1,61 @@
+namespace QuantFeatures.Streaming;
+
+/// <summary>
+/// The incremental form of each catalogue feature: a factory that creates the feature's stream for an engine (resolving
+/// the features it reads and its shared steps). One registration file per family; the catalogue entry stays the single
+/// definition (name, inputs, lookback, documentation), and a test holds every stream to its batch kernel bit for bit.
+/// </summary>
+internal static partial class StreamCatalog
+{
+    private static readonly Dictionary<string, Func<StreamContext, FeatureStream>> Factories = Build();
+
+    /// <summary>Whether the feature has a stream.</summary>
+    public static bool Has(string name) => Factories.ContainsKey(name);
+
+    /// <summary>The factory of a feature's stream.</summary>
+    public static bool TryGet(string name, out Func<StreamContext, FeatureStream> factory) => Factories.TryGetValue(name, out factory!);
+
+    private static Dictionary<string, Func<StreamContext, FeatureStream>> Build()
+    {
+        var b = new Builder();
+        RegisterPrice(b);
+        RegisterVolume(b);
+        RegisterDerivatives(b);
+        RegisterTimeQuality(b);
+        RegisterMicrostructure(b);
+        return b.Map;
+    }
+
+    static partial void RegisterPrice(Builder b);
+
+    static partial void RegisterVolume(Builder b);
+
+    static partial void RegisterDerivatives(Builder b);
+
+    static partial void RegisterTimeQuality(Builder b);
+
+    static partial void RegisterMicrostructure(Builder b);
+
+    /// <summary>Collects the factories; a name must be a catalogue feature, registered once.</summary>
+    internal sealed class Builder
+    {
+        public Dictionary<string, Func<StreamContext, FeatureStream>> Map { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Registers a stream factory.</summary>
+        public void Add(string name, Func<StreamContext, FeatureStream> factory)
+        {
+            if (!FeatureCatalog.Default.TryGet(name, out _))
+            {
+                throw new InvalidOperationException($"Stream for '{name}', which is not a catalogue feature.");
+            }
+
+            if (!Map.TryAdd(name, factory))
+            {
+                throw new InvalidOperationException($"Stream for '{name}' registered twice.");
+            }
+        }
+
+        /// <summary>Registers a stream whose step is a function of the context (its state in the closure).</summary>
+        public void Step(string name, Func<StreamContext, Func<StreamContext, double>> step) => Add(name, ctx => FeatureStream.Of(step(ctx)));
+    }
+}

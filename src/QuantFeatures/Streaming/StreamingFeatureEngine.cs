@@ -1,0 +1,354 @@
+using System.Text;
+
+namespace QuantFeatures.Streaming;
+
+/// <summary>
+/// Computes features bar by bar as bars close, with the same values as <see cref="FeatureEngineer"/> on the same bars
+/// (each feature's stream is its batch kernel's step; a test holds them equal bit for bit on random frames).
+/// </summary>
+/// <remarks>
+/// <para>Bars must arrive in time order: a bar whose open time is not at least one Δ after the last committed one (a
+/// duplicate, late or out-of-order bar) is rejected with an <see cref="InvalidOperationException"/> naming both times,
+/// and the state is unchanged. Gaps are allowed, as in a batch frame. A bar still forming is previewed with
+/// <see cref="Preview"/>, which never changes the committed state.</para>
+/// <para><see cref="Snapshot(Stream)"/> and <see cref="Restore(Stream)"/> save and load the complete state (a versioned binary format:
+/// catalogue version, timeframe, columns, feature names, then every stream's state), so a restarted process continues
+/// exactly where it stopped without replaying history.</para>
+/// <para>A feature that reads sparse sources takes their point-in-time values from the bar (its funding, open-interest,
+/// ratio, mark/index and liquidation columns, as <see cref="Data.MarketDataLoader"/> fills them). Event-time funding
+/// features rebuild the settlements from those columns, as on a frame without a funding history.</para>
+/// </remarks>
+public sealed class StreamingFeatureEngine
+{
+    private const int FormatVersion = 1;
+    private static readonly byte[] Magic = "QFSE"u8.ToArray();
+
+    private readonly List<FeatureStream> _streams = [];
+    private readonly List<string> _streamNames = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
+    private readonly int[] _outputs;
+    private readonly StreamContext _ctx;
+    private double[] _values = [];
+    private readonly MemoryStream _previewBuffer = new();
+    private long _lastOpenTime = long.MinValue;
+
+    /// <summary>Creates an engine for bars of <paramref name="timeframe"/> carrying <paramref name="columns"/>, computing
+    /// <paramref name="names"/> (null: every catalogue feature these columns and this timeframe allow).</summary>
+    /// <exception cref="ArgumentException">An unknown feature, one whose inputs are not among the columns, or one not offered
+    /// at the timeframe; the message names it.</exception>
+    public StreamingFeatureEngine(Timeframe timeframe, IEnumerable<MarketColumn> columns, IEnumerable<string>? names = null, FeatureEngineerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        Timeframe = timeframe;
+        Options = options ?? FeatureEngineerOptions.Default;
+        var set = new HashSet<MarketColumn>(columns);
+        foreach (var required in MarketColumns.Required)
+        {
+            set.Add(required);
+        }
+
+        Columns = set;
+        _ctx = new StreamContext(timeframe, Options, set, Resolve, i => _values[i]);
+        var requested = names?.ToArray() ?? FeatureCatalog.Default.Features
+            .Where(f => f.UnavailableReason(timeframe) is null && f.Inputs.All(set.Contains)).Select(f => f.Name).ToArray();
+        _outputs = new int[requested.Length];
+        for (int k = 0; k < requested.Length; k++)
+        {
+            _outputs[k] = Resolve(requested[k]);
+        }
+
+        Names = requested;
+        _values = new double[_streams.Count];
+    }
+
+    /// <summary>The bars' Δ.</summary>
+    public Timeframe Timeframe { get; }
+
+    /// <summary>The engine's options.</summary>
+    public FeatureEngineerOptions Options { get; }
+
+    /// <summary>The input columns the bars carry.</summary>
+    public IReadOnlySet<MarketColumn> Columns { get; }
+
+    /// <summary>The output features, in the order of every row.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Number of committed bars.</summary>
+    public long BarCount { get; private set; }
+
+    /// <summary>Open time of the last committed bar, or null before the first.</summary>
+    public long? LastOpenTime => BarCount == 0 ? null : _lastOpenTime;
+
+    /// <summary>An engine warmed on every bar of <paramref name="frame"/> (its columns, its timeframe).</summary>
+    public static StreamingFeatureEngine WarmStart(MarketFrame frame, IEnumerable<string>? names = null, FeatureEngineerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, options);
+        engine.UpdateAll(frame);
+        return engine;
+    }
+
+    /// <summary>Commits every bar of <paramref name="frame"/> in order.</summary>
+    public void UpdateAll(MarketFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var bar = new StreamingBar();
+        for (int t = 0; t < frame.Length; t++)
+        {
+            Update(bar.Load(frame, t));
+        }
+    }
+
+    /// <summary>Commits a closed bar.</summary>
+    /// <exception cref="InvalidOperationException">The bar opens less than one Δ after the last committed bar.</exception>
+    public void Update(StreamingBar bar)
+    {
+        ArgumentNullException.ThrowIfNull(bar);
+        CheckOrder(bar.OpenTime);
+        Step(bar);
+        _lastOpenTime = bar.OpenTime;
+        BarCount++;
+    }
+
+    /// <summary>Copies the last committed bar's features into <paramref name="destination"/> (in <see cref="Names"/> order).</summary>
+    public void CopyLatest(Span<double> destination)
+    {
+        if (destination.Length < _outputs.Length)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} values; {_outputs.Length} features are computed.", nameof(destination));
+        }
+
+        if (BarCount == 0)
+        {
+            throw new InvalidOperationException("No bar has been committed yet.");
+        }
+
+        for (int k = 0; k < _outputs.Length; k++)
+        {
+            destination[k] = _values[_outputs[k]];
+        }
+    }
+
+    /// <summary>The last committed bar's features as a one-row matrix.</summary>
+    public FeatureMatrix Latest()
+    {
+        var row = new double[_outputs.Length];
+        CopyLatest(row);
+        return new FeatureMatrix("", Timeframe, [_lastOpenTime], Names, [.. row.Select(v => new[] { v })]);
+    }
+
+    /// <summary>
+    /// The features of a bar still forming, as if it closed now, without changing the committed state (the next
+    /// <see cref="Update"/> or <see cref="Preview"/> starts from the same state as before this call).
+    /// </summary>
+    public void Preview(StreamingBar bar, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(bar);
+        CheckOrder(bar.OpenTime);
+        if (destination.Length < _outputs.Length)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} values; {_outputs.Length} features are computed.", nameof(destination));
+        }
+
+        _previewBuffer.SetLength(0);
+        var saved = (double[])_values.Clone();
+        using (var w = new BinaryWriter(_previewBuffer, Encoding.UTF8, leaveOpen: true))
+        {
+            StateGraph.Write(w, RootObjects());
+        }
+
+        Step(bar);
+        for (int k = 0; k < _outputs.Length; k++)
+        {
+            destination[k] = _values[_outputs[k]];
+        }
+
+        _previewBuffer.Position = 0;
+        using (var r = new BinaryReader(_previewBuffer, Encoding.UTF8, leaveOpen: true))
+        {
+            StateGraph.Read(r, RootObjects());
+        }
+
+        _values = saved;
+        _ctx.Serial = BarCount;
+    }
+
+    /// <summary>Writes the complete state to <paramref name="stream"/> (see the class remarks for the format).</summary>
+    public void Snapshot(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(FormatVersion);
+        WriteHeader(w);
+        w.Write(BarCount);
+        w.Write(_lastOpenTime);
+        w.Write(_values.Length);
+        foreach (double v in _values)
+        {
+            w.Write(v);
+        }
+
+        StateGraph.Write(w, RootObjects());
+    }
+
+    /// <summary>The complete state as bytes.</summary>
+    public byte[] Snapshot()
+    {
+        using var ms = new MemoryStream();
+        Snapshot(ms);
+        return ms.ToArray();
+    }
+
+    /// <summary>Loads a state written by <see cref="Snapshot(Stream)"/> of an engine with the same configuration
+    /// (catalogue version, timeframe, columns, features, options).</summary>
+    /// <exception cref="InvalidDataException">Not a snapshot, another format version, or another configuration; the
+    /// message says which.</exception>
+    public void Restore(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("Not a QuantFeatures streaming snapshot (bad magic).");
+        }
+
+        int version = r.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"Snapshot format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        var expected = new MemoryStream();
+        using (var hw = new BinaryWriter(expected, Encoding.UTF8, leaveOpen: true))
+        {
+            WriteHeader(hw);
+        }
+
+        var header = r.ReadBytes((int)expected.Length);
+        if (!header.AsSpan().SequenceEqual(expected.ToArray()))
+        {
+            throw new InvalidDataException("The snapshot was taken by an engine with another configuration (catalogue version, timeframe, columns, features or options).");
+        }
+
+        long bars = r.ReadInt64();
+        long last = r.ReadInt64();
+        int count = r.ReadInt32();
+        if (count != _values.Length)
+        {
+            throw new InvalidDataException($"The snapshot holds {count} stream values; this engine has {_values.Length}.");
+        }
+
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = r.ReadDouble();
+        }
+
+        StateGraph.Read(r, RootObjects());
+        _values = values;
+        BarCount = bars;
+        _lastOpenTime = last;
+        _ctx.Serial = bars;
+    }
+
+    /// <summary>Loads a state from bytes (see <see cref="Restore(Stream)"/>).</summary>
+    public void Restore(ReadOnlySpan<byte> snapshot)
+    {
+        using var ms = new MemoryStream(snapshot.ToArray(), writable: false);
+        Restore(ms);
+    }
+
+    private void WriteHeader(BinaryWriter w)
+    {
+        w.Write(FeatureCatalog.CatalogVersion);
+        w.Write(Timeframe.Milliseconds);
+        w.Write(Options.PeriodsPerYear ?? double.NaN);
+        var columns = Columns.Order().ToArray();
+        w.Write(columns.Length);
+        foreach (var c in columns)
+        {
+            w.Write(c.Name());
+        }
+
+        w.Write(Names.Count);
+        foreach (var n in Names)
+        {
+            w.Write(n);
+        }
+    }
+
+    private object[] RootObjects() => [.. _streams];
+
+    private void CheckOrder(long openTime)
+    {
+        if (BarCount > 0 && openTime < _lastOpenTime + Timeframe.Milliseconds)
+        {
+            string what = openTime == _lastOpenTime ? "a duplicate of" : openTime < _lastOpenTime ? "earlier than" : "less than one timeframe after";
+            throw new InvalidOperationException(
+                $"Bar {Iso(openTime)} is {what} the last committed bar {Iso(_lastOpenTime)} (timeframe {Timeframe}): bars must arrive in time order.");
+        }
+    }
+
+    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private void Step(StreamingBar bar)
+    {
+        var target = _ctx.Bar;
+        target.OpenTime = bar.OpenTime;
+        foreach (var c in MarketColumns.All)
+        {
+            target[c] = Columns.Contains(c) ? bar[c] : double.NaN;
+        }
+
+        _ctx.Serial = BarCount + 1;
+        for (int i = 0; i < _streams.Count; i++)
+        {
+            _values[i] = _streams[i].Next(_ctx);
+        }
+    }
+
+    private int Resolve(string name)
+    {
+        if (_index.TryGetValue(name, out int done))
+        {
+            return done;
+        }
+
+        var def = FeatureCatalog.Default.Get(name);
+        var missing = def.Inputs.Where(c => !Columns.Contains(c)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException($"Feature '{name}' needs the input column(s) {string.Join(", ", missing.Select(c => c.Name()))}, which the stream does not carry.");
+        }
+
+        if (def.UnavailableReason(Timeframe) is { } why)
+        {
+            throw new ArgumentException($"Feature '{name}' is not available at timeframe {Timeframe}: {why}");
+        }
+
+        if (!StreamCatalog.TryGet(name, out var factory))
+        {
+            throw new NotSupportedException($"Feature '{name}' has no streaming form yet.");
+        }
+
+        if (!_creating.Add(name))
+        {
+            throw new InvalidOperationException($"Feature '{name}' depends on itself.");
+        }
+
+        var stream = factory(_ctx);
+        _creating.Remove(name);
+        int index = _streams.Count;
+        _streams.Add(stream);
+        _streamNames.Add(name);
+        _index[name] = index;
+        if (_values.Length < _streams.Count)
+        {
+            Array.Resize(ref _values, Math.Max(8, _streams.Count * 2));
+        }
+
+        return index;
+    }
+}

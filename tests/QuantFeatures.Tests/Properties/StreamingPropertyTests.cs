@@ -1,0 +1,118 @@
+using FsCheck;
+using FsCheck.Fluent;
+using QuantFeatures.Streaming;
+using Xunit;
+
+namespace QuantFeatures.Tests.Properties;
+
+/// <summary>
+/// The streaming engine against the batch engine, for every feature that has a stream, on random frames with NaN holes,
+/// gaps, flat stretches and sparse sources: bar-by-bar values equal the batch column bit for bit; snapshot → restore →
+/// continue equals an uninterrupted run; previews of a forming bar never change the committed result and equal what
+/// committing that bar would give.
+/// </summary>
+public class StreamingPropertyTests
+{
+    private const int Cases = 60;
+    private static readonly FeatureEngineer Engine = new();
+
+    public static TheoryData<string> StreamedFeatures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in FeatureCatalog.Default.Features.Where(f => StreamCatalog.Has(f.Name)))
+        {
+            data.Add(f.Name);
+        }
+
+        return data;
+    }
+
+    private static void Check(string name, Action<FeatureDefinition, FrameCase> body)
+    {
+        var def = FeatureCatalog.Default.Get(name);
+        var property = Prop.ForAll(RandomFrames.Cases(def, holes: true, degenerate: true), c => body(def, c));
+        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true), property);
+    }
+
+    /// <summary>A random frame as the streaming engine sees it: the bars' columns (event-time funding rebuilt from them).</summary>
+    private static MarketFrame Frame(FrameCase c) => RandomFrames.Build(c).WithFundingHistory(null);
+
+    private static double[] Stream(StreamingFeatureEngine engine, MarketFrame frame, int from, int to)
+    {
+        var bar = new StreamingBar();
+        var row = new double[1];
+        var values = new double[to - from];
+        for (int t = from; t < to; t++)
+        {
+            engine.Update(bar.Load(frame, t));
+            engine.CopyLatest(row);
+            values[t - from] = row[0];
+        }
+
+        return values;
+    }
+
+    private static void Same(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, int offset, string what)
+    {
+        for (int t = 0; t < actual.Length; t++)
+        {
+            Assert.True(expected[t + offset].Equals(actual[t]), $"{what}[{t + offset}]: batch {expected[t + offset]:R}, stream {actual[t]:R}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamedFeatures))]
+    public void Stream_equals_batch_bit_for_bit(string name) => Check(name, (def, c) =>
+    {
+        var frame = Frame(c);
+        var batch = Engine.Compute(frame, def.Name)[0];
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [def.Name]);
+        Same(batch, Stream(engine, frame, 0, frame.Length), 0, $"{def.Name} ({c})");
+    });
+
+    [Theory]
+    [MemberData(nameof(StreamedFeatures))]
+    public void Snapshot_restore_continue_equals_an_uninterrupted_run(string name) => Check(name, (def, c) =>
+    {
+        var frame = Frame(c);
+        var batch = Engine.Compute(frame, def.Name)[0].ToArray();
+        int cut = Math.Min(c.Cut, frame.Length);
+        var first = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [def.Name]);
+        Stream(first, frame, 0, cut);
+        var snapshot = first.Snapshot();
+        var second = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [def.Name]);
+        second.Restore(snapshot);
+        Same(batch, Stream(second, frame, cut, frame.Length), cut, $"{def.Name} after restore at {cut} ({c})");
+    });
+
+    [Theory]
+    [MemberData(nameof(StreamedFeatures))]
+    public void Previews_never_change_the_committed_result(string name) => Check(name, (def, c) =>
+    {
+        var frame = Frame(c);
+        var batch = Engine.Compute(frame, def.Name)[0].ToArray();
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [def.Name]);
+        var bar = new StreamingBar();
+        var forming = new StreamingBar();
+        var row = new double[1];
+        var preview = new double[1];
+        var rnd = new Random(c.Seed);
+        for (int t = 0; t < frame.Length; t++)
+        {
+            if (rnd.NextDouble() < 0.3)
+            {
+                // The forming bar: the real one with a moved close and volume, previewed once or twice.
+                forming.Load(frame, t);
+                forming[MarketColumn.Close] *= 1 + (0.01 * (rnd.NextDouble() - 0.5));
+                forming[MarketColumn.Volume] *= rnd.NextDouble();
+                engine.Preview(forming, preview);
+                engine.Preview(bar.Load(frame, t), preview); // previewing the real bar gives its committed value
+                Assert.True(batch[t].Equals(preview[0]), $"{def.Name}[{t}]: preview {preview[0]:R}, batch {batch[t]:R} ({c})");
+            }
+
+            engine.Update(bar.Load(frame, t));
+            engine.CopyLatest(row);
+            Assert.True(batch[t].Equals(row[0]), $"{def.Name}[{t}]: {row[0]:R} after previews, batch {batch[t]:R} ({c})");
+        }
+    });
+}
