@@ -452,7 +452,7 @@ public sealed class MarketDataLoader
         DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Orders records by time, then by their values, so that sorting does not depend on input order.</summary>
-    private sealed class RecordOrder<T> : IComparer<T>
+    internal sealed class RecordOrder<T> : IComparer<T>
         where T : struct, IMarketRecord
     {
         public static readonly RecordOrder<T> Instance = new();

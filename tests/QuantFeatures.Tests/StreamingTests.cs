@@ -1,0 +1,167 @@
+using QuantFeatures.Data;
+using QuantFeatures.Streaming;
+using Xunit;
+
+namespace QuantFeatures.Tests;
+
+/// <summary>
+/// The streaming engine's contract beyond the per-feature properties: bar order, warm start, snapshot format checks, the
+/// one-row matrix; and the streaming aligner against <see cref="MarketDataLoader"/> on a synthetic market.
+/// </summary>
+public class StreamingTests
+{
+    private static readonly string[] Some = ["oi_change_1", "funding_rate", "cumulative_funding_7d", "liq_zscore_24h", "ls_ratio_percentile_30d"];
+
+    private static (SyntheticMarket Market, MarketFrame Frame) Loaded(Timeframe tf, int bars, ulong seed)
+    {
+        var m = SyntheticMarket.Generate("X", tf, bars, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), seed);
+        var loader = new MarketDataLoader(new InMemoryKlineSource().Add("X", m.Klines, tf))
+            .WithFunding(new InMemorySource<FundingSettlement>().Add("X", m.Funding))
+            .WithOpenInterest(new InMemorySource<OpenInterestSnapshot>().Add("X", m.OpenInterest))
+            .WithPositioning(new InMemorySource<PositioningSnapshot>().Add("X", m.Positioning))
+            .WithLiquidations(new InMemorySource<LiquidationEvent>().Add("X", m.Liquidations))
+            .WithReferencePrices(new InMemorySource<ReferencePrice>().Add("X", m.MarkPrices.Concat(m.IndexPrices)));
+        return (m, loader.LoadAsync("X", tf, TimeRange.All).GetAwaiter().GetResult());
+    }
+
+    [Theory]
+    [InlineData("1h", 3000, 1UL)]
+    [InlineData("5m", 6000, 2UL)]
+    [InlineData("15m", 4000, 3UL)]
+    public void The_aligner_fills_each_bar_exactly_as_the_loader_fills_the_frame(string timeframe, int bars, ulong seed)
+    {
+        var tf = Timeframe.Parse(timeframe);
+        var (m, frame) = Loaded(tf, bars, seed);
+        var aligner = new StreamingAligner(tf);
+        var columns = new HashSet<MarketColumn>(frame.Columns);
+        var rnd = new Random((int)seed);
+        // Records arrive in a shuffled order within each bar (and the liquidation archive's duplicates twice).
+        var arrivals = m.Funding.Select(r => (r.Time, (Action)(() => aligner.Add(r))))
+            .Concat(m.OpenInterest.Select(r => (r.Time, (Action)(() => aligner.Add(r)))))
+            .Concat(m.Positioning.Select(r => (r.Time, (Action)(() => aligner.Add(r)))))
+            .Concat(m.MarkPrices.Concat(m.IndexPrices).Select(r => (r.Time, (Action)(() => aligner.Add(r)))))
+            .Concat(m.Liquidations.Select(r => (r.Time, (Action)(() => aligner.Add(r)))))
+            .OrderBy(a => a.Time).ThenBy(_ => rnd.Next()).ToArray();
+        int next = 0;
+        var bar = new StreamingBar();
+        var sparse = frame.Columns.Where(c => c >= MarketColumn.OpenInterest && c != MarketColumn.FundingTime || c == MarketColumn.FundingTime)
+            .Where(c => !c.IsIntrabar() && c > MarketColumn.TakerBuyQuoteVolume).ToArray();
+        Assert.Contains(MarketColumn.FundingTime, sparse);
+        Assert.Contains(MarketColumn.LiquidationCount, sparse);
+        for (int t = 0; t < frame.Length; t++)
+        {
+            long decision = frame.DecisionTime(t);
+            while (next < arrivals.Length && arrivals[next].Time <= decision + 1000)
+            {
+                arrivals[next++].Item2();
+            }
+
+            bar.Clear();
+            bar.OpenTime = frame.Time[t];
+            aligner.Close(bar, columns);
+            foreach (var c in sparse)
+            {
+                Assert.True(frame[c][t].Equals(bar[c]), $"{c.Name()}[{t}]: loader {frame[c][t]:R}, aligner {bar[c]:R}");
+            }
+        }
+
+        Assert.Equal(0, aligner.LateEvents);
+    }
+
+    [Fact]
+    public void A_liquidation_event_for_a_closed_bar_is_counted_late_and_dropped()
+    {
+        var aligner = new StreamingAligner(Timeframe.OneHour);
+        var columns = new HashSet<MarketColumn> { MarketColumn.LongLiquidationNotional, MarketColumn.ShortLiquidationNotional, MarketColumn.LiquidationCount };
+        var bar = new StreamingBar { OpenTime = 0 };
+        aligner.Add(new LiquidationEvent(10, LiquidationSide.Long, 100, 2));
+        aligner.Close(bar, columns);
+        Assert.Equal(200, bar[MarketColumn.LongLiquidationNotional]);
+        aligner.Add(new LiquidationEvent(20, LiquidationSide.Short, 100, 1)); // belongs to the bar just closed
+        bar.Clear();
+        bar.OpenTime = 3_600_000;
+        aligner.Close(bar, columns);
+        Assert.Equal(0, bar[MarketColumn.ShortLiquidationNotional]);
+        Assert.Equal(1, aligner.LateEvents);
+    }
+
+    [Fact]
+    public void Late_duplicate_and_out_of_order_bars_are_rejected_and_change_nothing()
+    {
+        var (_, frame) = Loaded(Timeframe.OneHour, 400, 5);
+        var bare = frame.WithFundingHistory(null);
+        var engine = StreamingFeatureEngine.WarmStart(bare.Slice(0, 300), Some);
+        var before = engine.Snapshot();
+        var bar = new StreamingBar().Load(bare, 299);
+        var ex = Assert.Throws<InvalidOperationException>(() => engine.Update(bar));
+        Assert.Contains("duplicate", ex.Message, StringComparison.Ordinal);
+        bar.Load(bare, 10);
+        ex = Assert.Throws<InvalidOperationException>(() => engine.Update(bar));
+        Assert.Contains("earlier than", ex.Message, StringComparison.Ordinal);
+        bar.Load(bare, 300);
+        bar.OpenTime -= 1;
+        Assert.Throws<InvalidOperationException>(() => engine.Preview(bar, new double[Some.Length]));
+        Assert.Equal(before, engine.Snapshot());
+        Assert.Equal(300, engine.BarCount);
+    }
+
+    [Fact]
+    public void Warm_start_then_live_bars_equal_the_batch_engine_on_the_whole_frame()
+    {
+        var (_, frame) = Loaded(Timeframe.Parse("5m"), 12_000, 6);
+        var bare = frame.WithFundingHistory(null);
+        var names = FeatureCatalog.Default.AvailableFor(bare).Where(f => StreamCatalog.Has(f.Name)).Select(f => f.Name).ToArray();
+        Assert.True(names.Length >= 50, $"{names.Length} streamed features");
+        var batch = new FeatureEngineer().Compute(bare, names);
+        var engine = StreamingFeatureEngine.WarmStart(bare.Slice(0, 9_000), names);
+        var bar = new StreamingBar();
+        var row = new double[names.Length];
+        for (int t = 9_000; t < bare.Length; t++)
+        {
+            engine.Update(bar.Load(bare, t));
+            engine.CopyLatest(row);
+            for (int k = 0; k < names.Length; k++)
+            {
+                Assert.True(batch[names[k]][t].Equals(row[k]), $"{names[k]}[{t}]: batch {batch[names[k]][t]:R}, stream {row[k]:R}");
+            }
+        }
+
+        var latest = engine.Latest();
+        Assert.Equal(1, latest.RowCount);
+        Assert.Equal(bare.Time[^1], latest.Time[0]);
+        Assert.Equal(names, latest.Names);
+    }
+
+    [Fact]
+    public void A_snapshot_is_refused_by_an_engine_of_another_configuration()
+    {
+        var (_, frame) = Loaded(Timeframe.OneHour, 200, 7);
+        var bare = frame.WithFundingHistory(null);
+        var snapshot = StreamingFeatureEngine.WarmStart(bare, Some).Snapshot();
+        var other = new StreamingFeatureEngine(bare.Timeframe, bare.Columns, Some.Take(3));
+        Assert.Throws<InvalidDataException>(() => other.Restore(snapshot));
+        var otherTimeframe = new StreamingFeatureEngine(Timeframe.Parse("15m"), bare.Columns, Some);
+        Assert.Throws<InvalidDataException>(() => otherTimeframe.Restore(snapshot));
+        var bad = (byte[])snapshot.Clone();
+        bad[0] ^= 0xFF;
+        var same = new StreamingFeatureEngine(bare.Timeframe, bare.Columns, Some);
+        Assert.Contains("magic", Assert.Throws<InvalidDataException>(() => same.Restore(bad)).Message, StringComparison.Ordinal);
+        same.Restore(snapshot);
+        Assert.Equal(200, same.BarCount);
+    }
+
+    [Fact]
+    public void Unknown_unavailable_and_input_less_features_are_refused_by_name()
+    {
+        var columns = new[] { MarketColumn.Volume };
+        Assert.Contains("nope", Assert.Throws<ArgumentException>(() => new StreamingFeatureEngine(Timeframe.OneHour, columns, ["nope"])).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("open_interest", Assert.Throws<ArgumentException>(() => new StreamingFeatureEngine(Timeframe.OneHour, columns, ["oi_change_1"])).Message,
+            StringComparison.Ordinal);
+        var funding = new[] { MarketColumn.FundingRate, MarketColumn.FundingTime, MarketColumn.FundingIntervalHours };
+        Assert.Contains("timeframe", Assert.Throws<ArgumentException>(() => new StreamingFeatureEngine(Timeframe.Parse("4h"), funding, ["cumulative_funding_7d"])).Message,
+            StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() =>
+            new StreamingFeatureEngine(Timeframe.OneHour, [MarketColumn.OpenInterest], ["oi_change_1"]).CopyLatest(new double[1]));
+    }
+}
