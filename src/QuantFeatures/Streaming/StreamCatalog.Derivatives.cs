@@ -174,11 +174,11 @@ internal static partial class StreamCatalog
         b.Step("funding_rate", _ => c => c[FundingRate]);
         b.Step("funding_rate_change", ctx =>
         {
-            var s = new FundingWindowState(Indicators.FundingRateChangeWindow, ctx.Timeframe);
+            var s = new FundingEvents(Indicators.FundingRateChangeWindow, ctx.Timeframe, ranks: false);
             return c =>
             {
-                s.Update(c[FundingRate], c[FundingTime], c[FundingIntervalHours], c.DecisionTime);
-                return s.RateChange;
+                s.Update(c);
+                return s.State.RateChange;
             };
         });
         b.Step("funding_rate_change_24h", ctx =>
@@ -189,16 +189,16 @@ internal static partial class StreamCatalog
         b.Step("funding_annualized", _ => c => Derivatives.AnnualizedFunding(c[FundingRate], c[FundingIntervalHours]));
         b.Step("cumulative_funding_7d", ctx =>
         {
-            var s = new FundingWindowState(TimeSpan.FromDays(7), ctx.Timeframe);
-            return c => s.Update(c[FundingRate], c[FundingTime], c[FundingIntervalHours], c.DecisionTime) ? s.Sum() : double.NaN;
+            var s = new FundingEvents(TimeSpan.FromDays(7), ctx.Timeframe, ranks: false);
+            return c => s.Update(c) ? s.State.Sum() : double.NaN;
         });
         b.Step("funding_zscore_30d", ctx => FundingZ(ctx, 0));
         b.Step("funding_extreme_positive", ctx => FundingZ(ctx, 1));
         b.Step("funding_extreme_negative", ctx => FundingZ(ctx, 2));
         b.Step("funding_percentile_252d", ctx =>
         {
-            var s = new FundingWindowState(TimeSpan.FromDays(252), ctx.Timeframe, ranks: true);
-            return c => s.Update(c[FundingRate], c[FundingTime], c[FundingIntervalHours], c.DecisionTime) ? s.Percentile() : double.NaN;
+            var s = new FundingEvents(TimeSpan.FromDays(252), ctx.Timeframe, ranks: true);
+            return c => s.Update(c) ? s.State.Percentile() : double.NaN;
         });
         b.Step("minutes_to_funding", _ => c => Derivatives.MinutesToFunding(c[FundingTime], c[FundingIntervalHours], c.DecisionTime));
         b.Step("basis", _ => c => Derivatives.RelativeDifference(c.Close, c[MarkPrice]));
@@ -218,16 +218,47 @@ internal static partial class StreamCatalog
     /// <summary>funding_zscore_30d and both extreme flags from one 30-day window state (as the batch kernel).</summary>
     private sealed class FundingZStep(Timeframe timeframe) : SharedStep
     {
-        private FundingWindowState _state = new(TimeSpan.FromDays(30), timeframe);
+        private readonly FundingEvents _events = new(TimeSpan.FromDays(30), timeframe, ranks: false);
 
         public double[] Outputs { get; } = new double[3];
 
         protected override void Step(StreamContext ctx)
         {
-            bool known = _state.Update(ctx[FundingRate], ctx[FundingTime], ctx[FundingIntervalHours], ctx.DecisionTime);
-            Outputs[0] = known ? _state.ZScore() : double.NaN;
-            Outputs[1] = known ? _state.Extreme(2.0) : double.NaN;
-            Outputs[2] = known ? _state.Extreme(-2.0) : double.NaN;
+            bool known = _events.Update(ctx);
+            Outputs[0] = known ? _events.State.ZScore() : double.NaN;
+            Outputs[1] = known ? _events.State.Extreme(2.0) : double.NaN;
+            Outputs[2] = known ? _events.State.Extreme(-2.0) : double.NaN;
+        }
+    }
+
+    /// <summary>
+    /// An event-time funding window fed as the batch kernels feed it: from the engine's settlements (a frame's funding
+    /// history) when it takes them, else rebuilt from the bar's funding columns.
+    /// </summary>
+    private sealed class FundingEvents(TimeSpan window, Timeframe timeframe, bool ranks)
+    {
+        private FundingWindowState _state = new(window, timeframe, ranks);
+        private int _next;
+
+        public ref FundingWindowState State => ref _state;
+
+        public bool Update(StreamContext c)
+        {
+            if (!c.UsesSettlements)
+            {
+                return _state.Update(c[FundingRate], c[FundingTime], c[FundingIntervalHours], c.DecisionTime);
+            }
+
+            var list = c.Settlements;
+            long decision = c.DecisionTime;
+            while (_next < list.Count && list[_next].AvailableAt <= decision)
+            {
+                var (time, rate, interval, _) = list[_next];
+                _state.Settle(time, rate, interval);
+                _next++;
+            }
+
+            return _state.UpdateFromHistory(double.IsFinite(c[FundingRate]) && _next > 0, decision);
         }
     }
 

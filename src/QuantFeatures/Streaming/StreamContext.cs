@@ -11,8 +11,9 @@ internal sealed class StreamContext
     private readonly Dictionary<string, SharedStep> _shared = new(StringComparer.Ordinal);
 
     internal StreamContext(Timeframe timeframe, FeatureEngineerOptions options, IReadOnlySet<MarketColumn> columns, Func<string, int> resolve,
-        Func<int, double> evaluate)
+        Func<int, double> evaluate, bool fundingSettlements)
     {
+        UsesSettlements = fundingSettlements;
         Timeframe = timeframe;
         Options = options;
         Columns = columns;
@@ -45,6 +46,13 @@ internal sealed class StreamContext
     public double this[MarketColumn column] => Bar[column];
 
     public double Close => Bar[MarketColumn.Close];
+
+    /// <summary>Whether the event-time funding features read the settlements given to the engine (as a frame's
+    /// <see cref="FundingHistory"/>) rather than rebuild them from the funding columns.</summary>
+    public bool UsesSettlements { get; }
+
+    /// <summary>The settlements given to the engine, in time order, each with the decision time from which it counts.</summary>
+    public List<(double Time, double Rate, double IntervalHours, long AvailableAt)> Settlements { get; } = [];
 
     /// <summary>A handle to another feature (created with its dependencies); read it per bar with <see cref="Value"/>.</summary>
     public FeatureHandle Feature(string name) => new(_resolve(name));

@@ -37,7 +37,15 @@ public sealed class StreamingFeatureEngine
     /// <paramref name="names"/> (null: every catalogue feature these columns and this timeframe allow).</summary>
     /// <exception cref="ArgumentException">An unknown feature, one whose inputs are not among the columns, or one not offered
     /// at the timeframe; the message names it.</exception>
-    public StreamingFeatureEngine(Timeframe timeframe, IEnumerable<MarketColumn> columns, IEnumerable<string>? names = null, FeatureEngineerOptions? options = null)
+    /// <param name="timeframe">The bars' Δ.</param>
+    /// <param name="columns">The input columns the bars carry.</param>
+    /// <param name="names">The features (null: every one these columns and this timeframe allow).</param>
+    /// <param name="options">Annualization and the like (as <see cref="FeatureEngineer"/>).</param>
+    /// <param name="fundingSettlements">Whether funding settlements are given with <see cref="AddFundingSettlement"/> (the
+    /// live form of a frame's <see cref="FundingHistory"/>): the event-time funding features then read them, else they
+    /// rebuild the settlements from the funding columns.</param>
+    public StreamingFeatureEngine(Timeframe timeframe, IEnumerable<MarketColumn> columns, IEnumerable<string>? names = null, FeatureEngineerOptions? options = null,
+        bool fundingSettlements = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         Timeframe = timeframe;
@@ -49,7 +57,8 @@ public sealed class StreamingFeatureEngine
         }
 
         Columns = set;
-        _ctx = new StreamContext(timeframe, Options, set, Resolve, i => _values[i]);
+        FundingSettlements = fundingSettlements;
+        _ctx = new StreamContext(timeframe, Options, set, Resolve, i => _values[i], fundingSettlements);
         var requested = names?.ToArray() ?? FeatureCatalog.Default.Features
             .Where(f => f.UnavailableReason(timeframe) is null && f.Inputs.All(set.Contains)).Select(f => f.Name).ToArray();
         _outputs = new int[requested.Length];
@@ -74,17 +83,51 @@ public sealed class StreamingFeatureEngine
     /// <summary>The output features, in the order of every row.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>Whether the engine takes funding settlements (see the constructor).</summary>
+    public bool FundingSettlements { get; }
+
+    /// <summary>
+    /// Gives a funding settlement (its time, rate, the interval in force, and the decision time from which it counts —
+    /// <see cref="FundingHistory.AvailableAt"/>; a live feed uses the time it arrived). Settlements must come in time order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine was not created to take settlements, or the settlement is not
+    /// later than the last one.</exception>
+    public void AddFundingSettlement(long time, double rate, double intervalHours, long availableAt)
+    {
+        if (!FundingSettlements)
+        {
+            throw new InvalidOperationException("This engine rebuilds funding settlements from the funding columns; create it with fundingSettlements: true to give them.");
+        }
+
+        var list = _ctx.Settlements;
+        if (list.Count > 0 && !(time > list[^1].Time))
+        {
+            throw new InvalidOperationException($"Funding settlement {Iso(time)} is not after the last one given ({Iso((long)list[^1].Time)}).");
+        }
+
+        list.Add((time, rate, intervalHours, availableAt));
+    }
+
     /// <summary>Number of committed bars.</summary>
     public long BarCount { get; private set; }
 
     /// <summary>Open time of the last committed bar, or null before the first.</summary>
     public long? LastOpenTime => BarCount == 0 ? null : _lastOpenTime;
 
-    /// <summary>An engine warmed on every bar of <paramref name="frame"/> (its columns, its timeframe).</summary>
+    /// <summary>An engine warmed on every bar of <paramref name="frame"/> (its columns, its timeframe, its funding history
+    /// as settlements).</summary>
     public static StreamingFeatureEngine WarmStart(MarketFrame frame, IEnumerable<string>? names = null, FeatureEngineerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, options);
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, options, frame.FundingHistory is not null);
+        if (frame.FundingHistory is { } history)
+        {
+            for (int i = 0; i < history.Count; i++)
+            {
+                engine.AddFundingSettlement(history.Time[i], history.Rate[i], history.IntervalHours[i], history.AvailableAt[i]);
+            }
+        }
+
         engine.UpdateAll(frame);
         return engine;
     }
@@ -190,6 +233,15 @@ public sealed class StreamingFeatureEngine
             w.Write(v);
         }
 
+        w.Write(_ctx.Settlements.Count);
+        foreach (var (time, rate, interval, available) in _ctx.Settlements)
+        {
+            w.Write(time);
+            w.Write(rate);
+            w.Write(interval);
+            w.Write(available);
+        }
+
         StateGraph.Write(w, RootObjects());
     }
 
@@ -246,7 +298,16 @@ public sealed class StreamingFeatureEngine
             values[i] = r.ReadDouble();
         }
 
+        int settlements = r.ReadInt32();
+        var list = new List<(double, double, double, long)>(settlements);
+        for (int i = 0; i < settlements; i++)
+        {
+            list.Add((r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()));
+        }
+
         StateGraph.Read(r, RootObjects());
+        _ctx.Settlements.Clear();
+        _ctx.Settlements.AddRange(list);
         _values = values;
         BarCount = bars;
         _lastOpenTime = last;
@@ -265,6 +326,7 @@ public sealed class StreamingFeatureEngine
         w.Write(FeatureCatalog.CatalogVersion);
         w.Write(Timeframe.Milliseconds);
         w.Write(Options.PeriodsPerYear ?? double.NaN);
+        w.Write(FundingSettlements);
         var columns = Columns.Order().ToArray();
         w.Write(columns.Length);
         foreach (var c in columns)

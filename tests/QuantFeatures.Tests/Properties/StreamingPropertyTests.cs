@@ -116,3 +116,48 @@ public class StreamingPropertyTests
         }
     });
 }
+
+/// <summary>The event-time funding features fed with the frame's funding history as settlements, against batch on the same frame.</summary>
+public class StreamingSettlementPropertyTests
+{
+    private static readonly FeatureEngineer Engine = new();
+
+    public static TheoryData<string> EventTimeFeatures() =>
+        ["funding_rate_change", "cumulative_funding_7d", "funding_zscore_30d", "funding_percentile_252d", "funding_extreme_positive", "funding_extreme_negative"];
+
+    [Theory]
+    [MemberData(nameof(EventTimeFeatures))]
+    public void Stream_with_settlements_equals_batch_on_frames_with_a_funding_history(string name)
+    {
+        var def = FeatureCatalog.Default.Get(name);
+        int withHistory = 0;
+        var property = Prop.ForAll(RandomFrames.Cases(def, holes: true, degenerate: true), c =>
+        {
+            var frame = RandomFrames.Build(c);
+            if (frame.FundingHistory is null)
+            {
+                return;
+            }
+
+            withHistory++;
+            var batch = Engine.Compute(frame, name)[0].ToArray();
+            var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [name], fundingSettlements: true);
+            var h = frame.FundingHistory;
+            for (int i = 0; i < h.Count; i++)
+            {
+                engine.AddFundingSettlement(h.Time[i], h.Rate[i], h.IntervalHours[i], h.AvailableAt[i]);
+            }
+
+            var bar = new StreamingBar();
+            var row = new double[1];
+            for (int t = 0; t < frame.Length; t++)
+            {
+                engine.Update(bar.Load(frame, t));
+                engine.CopyLatest(row);
+                Assert.True(batch[t].Equals(row[0]), $"{name}[{t}]: batch {batch[t]:R}, stream {row[0]:R} ({c})");
+            }
+        });
+        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(120).WithQuietOnSuccess(true), property);
+        Assert.True(withHistory > 10, $"only {withHistory} cases had a funding history");
+    }
+}
