@@ -165,3 +165,11 @@ public class StreamingTests
             new StreamingFeatureEngine(Timeframe.OneHour, [MarketColumn.OpenInterest], ["oi_change_1"]).CopyLatest(new double[1]));
     }
 }
+
+/// <summary>The streaming catalogue covers the whole feature catalogue.</summary>
+public class StreamCatalogTests
+{
+    [Fact]
+    public void Every_catalogue_feature_has_a_stream() =>
+        Assert.Empty(FeatureCatalog.Default.Features.Where(f => !StreamCatalog.Has(f.Name)).Select(f => f.Name));
+}

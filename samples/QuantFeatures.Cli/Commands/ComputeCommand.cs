@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using QuantFeatures.Cli.CommandLine;
 using QuantFeatures.Cli.Csv;
+using QuantFeatures.Streaming;
 
 namespace QuantFeatures.Cli.Commands;
 
@@ -19,7 +20,7 @@ public sealed class ComputeCommand : ICommand
 
     /// <inheritdoc/>
     public string Usage => "compute [--input FILE | --archive DIR] --out FILE.csv [--timeframe TF] [--resample-from TF] [--funding FILE] [--metrics FILE] "
-        + "[--liquidations FILE] [--mark FILE] [--index FILE] [--features a,b,… | --family F] [--symbol S]";
+        + "[--liquidations FILE] [--mark FILE] [--index FILE] [--engine batch|stream] [--features a,b,… | --family F] [--symbol S]";
 
     /// <inheritdoc/>
     public string Details => """
@@ -68,6 +69,7 @@ public sealed class ComputeCommand : ICommand
         new("mark", "FILE|DIR", "Mark-price klines."),
         new("index", "FILE|DIR", "Index-price klines (with --mark, for premium)."),
         new("archive", "DIR", "A folder of Binance public-data files: klines and every derivatives file of --symbol."),
+        new("engine", "batch|stream", "batch (default): FeatureEngineer over the whole frame; stream: the streaming engine bar by bar (the same values)."),
         new("periods-per-year", "P", "Periods per year for annualized features (default 365·86400 s / Δ; e.g. 252 for daily equity bars)."),
     ];
 
@@ -105,7 +107,12 @@ public sealed class ComputeCommand : ICommand
         var engine = new FeatureEngineer(FeatureCatalog.Default, options);
         var plan = Plan(engine, frame, names, familySet, out string skipped);
         var computeStart = total.Elapsed;
-        var matrix = engine.Compute(frame, plan);
+        var matrix = args.Get("engine") switch
+        {
+            null or "batch" => engine.Compute(frame, plan),
+            "stream" => new StreamingFeatureEngine(frame.Timeframe, frame.Columns, plan, options, fundingSettlements: frame.FundingHistory is not null).Replay(frame),
+            var other => throw new UsageException($"Option --engine must be batch or stream, not '{other}'."),
+        };
         var computeTime = total.Elapsed - computeStart;
 
         var writeStart = total.Elapsed;

@@ -143,6 +143,43 @@ public sealed class StreamingFeatureEngine
         }
     }
 
+    /// <summary>
+    /// Commits every bar of <paramref name="frame"/> (after giving its funding history as settlements when this engine takes
+    /// them and none were given yet) and returns every bar's features as a matrix: the streaming counterpart of
+    /// <see cref="FeatureEngineer.Compute(MarketFrame, IEnumerable{string})"/>, with the same values.
+    /// </summary>
+    public FeatureMatrix Replay(MarketFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (FundingSettlements && _ctx.Settlements.Count == 0 && frame.FundingHistory is { } history)
+        {
+            for (int i = 0; i < history.Count; i++)
+            {
+                AddFundingSettlement(history.Time[i], history.Rate[i], history.IntervalHours[i], history.AvailableAt[i]);
+            }
+        }
+
+        var columns = new double[_outputs.Length][];
+        for (int k = 0; k < columns.Length; k++)
+        {
+            columns[k] = new double[frame.Length];
+        }
+
+        var bar = new StreamingBar();
+        var row = new double[_outputs.Length];
+        for (int t = 0; t < frame.Length; t++)
+        {
+            Update(bar.Load(frame, t));
+            CopyLatest(row);
+            for (int k = 0; k < row.Length; k++)
+            {
+                columns[k][t] = row[k];
+            }
+        }
+
+        return new FeatureMatrix(frame.Symbol, frame.Timeframe, frame.TimeArray, Names, columns);
+    }
+
     /// <summary>Commits a closed bar.</summary>
     /// <exception cref="InvalidOperationException">The bar opens less than one Δ after the last committed bar.</exception>
     public void Update(StreamingBar bar)
