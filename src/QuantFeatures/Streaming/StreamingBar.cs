@@ -37,9 +37,10 @@ public sealed class StreamingBar
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, frame.Length);
         Array.Fill(_values, double.NaN);
         OpenTime = frame.Time[index];
-        foreach (var column in frame.Columns)
+        var columns = frame.Columns;
+        for (int k = 0; k < columns.Count; k++)
         {
-            _values[(int)column] = frame[column][index];
+            _values[(int)columns[k]] = frame[columns[k]][index];
         }
 
         return this;

@@ -28,6 +28,7 @@ public sealed class StreamingFeatureEngine
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
     private readonly int[] _outputs;
+    private readonly MarketColumn[] _present;
     private readonly StreamContext _ctx;
     private double[] _values = [];
     private readonly MemoryStream _previewBuffer = new();
@@ -57,6 +58,7 @@ public sealed class StreamingFeatureEngine
         }
 
         Columns = set;
+        _present = [.. set.Order()];
         FundingSettlements = fundingSettlements;
         _ctx = new StreamContext(timeframe, Options, set, Resolve, i => _values[i], fundingSettlements);
         var requested = names?.ToArray() ?? FeatureCatalog.Default.Features
@@ -394,11 +396,11 @@ public sealed class StreamingFeatureEngine
 
     private void Step(StreamingBar bar)
     {
-        var target = _ctx.Bar;
+        var target = _ctx.Bar; // its absent columns stay NaN: only the engine's columns are ever copied
         target.OpenTime = bar.OpenTime;
-        foreach (var c in MarketColumns.All)
+        foreach (var c in _present)
         {
-            target[c] = Columns.Contains(c) ? bar[c] : double.NaN;
+            target[c] = bar[c];
         }
 
         _ctx.Serial = BarCount + 1;

@@ -72,6 +72,31 @@ public class StreamingPropertyTests
 
     [Theory]
     [MemberData(nameof(StreamedFeatures))]
+    public void Random_chunks_through_fresh_engines_restored_from_snapshots_equal_batch(string name) => Check(name, (def, c) =>
+    {
+        // The frame in random chunks: each chunk is committed by a new engine restored from the previous one's snapshot.
+        var frame = Frame(c);
+        var batch = Engine.Compute(frame, def.Name)[0].ToArray();
+        var rnd = new Random(c.Seed ^ 0x2545F491);
+        byte[]? snapshot = null;
+        for (int start = 0; start < frame.Length;)
+        {
+            int length = Math.Min(frame.Length - start, 1 + rnd.Next(Math.Max(1, frame.Length / 3)));
+            var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, [def.Name]);
+            if (snapshot is not null)
+            {
+                engine.Restore(snapshot);
+            }
+
+            var chunk = engine.Replay(frame.Slice(start, length));
+            Same(batch, chunk[0], start, $"{def.Name} chunk at {start} ({c})");
+            snapshot = engine.Snapshot();
+            start += length;
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(StreamedFeatures))]
     public void Snapshot_restore_continue_equals_an_uninterrupted_run(string name) => Check(name, (def, c) =>
     {
         var frame = Frame(c);
