@@ -173,3 +173,109 @@ public class StreamCatalogTests
     public void Every_catalogue_feature_has_a_stream() =>
         Assert.Empty(FeatureCatalog.Default.Features.Where(f => !StreamCatalog.Has(f.Name)).Select(f => f.Name));
 }
+
+/// <summary>The streaming resampler against <see cref="Resampler"/>, and its bars through the streaming engine's
+/// microstructure features against the batch features of the resampled frame.</summary>
+public class StreamingResamplerTests
+{
+    private static MarketFrame WithHoles(MarketFrame frame, int seed)
+    {
+        // Drop some minutes (incomplete hours inside the range) and put NaN in some closes and volumes.
+        var rnd = new Random(seed);
+        var keep = Enumerable.Range(0, frame.Length).Where(_ => rnd.NextDouble() > 0.01).ToArray();
+        var b = new MarketFrameBuilder(frame.Timeframe).WithTime(keep.Select(i => frame.Time[i]).ToArray());
+        foreach (var c in frame.Columns)
+        {
+            var src = frame[c].ToArray();
+            b.WithColumn(c, keep.Select(i => (c is MarketColumn.Close or MarketColumn.Volume) && rnd.NextDouble() < 0.002 ? double.NaN : src[i]).ToArray());
+        }
+
+        return b.Build();
+    }
+
+    public static TheoryData<string, string, IncompleteBarPolicy> Cases() => new()
+    {
+        { "LAYERUSDT", "1h", IncompleteBarPolicy.DropEdges },
+        { "BTCUSDT", "15m", IncompleteBarPolicy.DropEdges },
+        { "ETHUSDT", "1h", IncompleteBarPolicy.DropAll },
+        { "XMRUSDT", "4h", IncompleteBarPolicy.KeepAll },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Emitted_bars_equal_the_batch_resampler(string symbol, string target, IncompleteBarPolicy policy)
+    {
+        var minutes = WithHoles(Support.TestData.LoadBinanceMinutes(symbol).Slice(37, 20_000), symbol.Length);
+        var tf = Timeframe.Parse(target);
+        var options = new ResampleOptions { IncompleteBars = policy };
+        var batch = Resampler.Resample(minutes, tf, options);
+        var resampler = new StreamingResampler(minutes.Timeframe, tf, minutes.Columns, options);
+        var sub = new StreamingBar();
+        var closed = new StreamingBar();
+        var emitted = new List<long>();
+        int row = 0;
+        // The trailing edge exists only for batch (live, the stream has not ended): bars after batch's last complete bar and the
+        // source's final coarse bar are left out of the comparison.
+        long finalBar = minutes.Time[^1] / tf.Milliseconds * tf.Milliseconds;
+        if (policy == IncompleteBarPolicy.DropEdges)
+        {
+            finalBar = Math.Min(finalBar, batch.Time[^1] + tf.Milliseconds);
+        }
+        for (int t = 0; t < minutes.Length; t++)
+        {
+            if (!resampler.Add(sub.Load(minutes, t), closed) || closed.OpenTime >= finalBar)
+            {
+                continue;
+            }
+
+            emitted.Add(closed.OpenTime);
+            while (row < batch.Length && batch.Time[row] < closed.OpenTime)
+            {
+                row++;
+            }
+
+            Assert.True(row < batch.Length && batch.Time[row] == closed.OpenTime, $"emitted {closed.OpenTime}, which batch does not have");
+            foreach (var c in batch.Columns)
+            {
+                Assert.True(batch[c][row].Equals(closed[c]), $"{c.Name()} at {closed.OpenTime}: batch {batch[c][row]:R}, stream {closed[c]:R}");
+            }
+        }
+
+        // Batch's bars but the final one (still forming when the sub-bars end, or dropped by batch as an edge).
+        var expected = batch.Time.ToArray().Where(t => t < finalBar).ToArray();
+        Assert.Equal(expected, emitted);
+        Assert.True(emitted.Count > 20);
+    }
+
+    [Fact]
+    public void Microstructure_features_of_streamed_bars_equal_the_batch_features_of_the_resampled_frame()
+    {
+        var minutes = Support.TestData.LoadBinanceMinutes("ETHUSDT");
+        var hours = Resampler.Resample(minutes, Timeframe.OneHour);
+        string[] names = ["vwap_deviation", "realized_vol_intrabar", "volume_cv_intrabar", "price_efficiency", "volatility_regime_168h", "rsi_14"];
+        var batch = new FeatureEngineer().Compute(hours, names);
+        var resampler = new StreamingResampler(minutes.Timeframe, Timeframe.OneHour, minutes.Columns);
+        var engine = new StreamingFeatureEngine(Timeframe.OneHour, resampler.OutputColumns, names);
+        var sub = new StreamingBar();
+        var closed = new StreamingBar();
+        var values = new double[names.Length];
+        int row = 0;
+        for (int t = 0; t < minutes.Length; t++)
+        {
+            if (resampler.Add(sub.Load(minutes, t), closed))
+            {
+                engine.Update(closed);
+                engine.CopyLatest(values);
+                Assert.Equal(hours.Time[row], closed.OpenTime);
+                for (int k = 0; k < names.Length; k++)
+                {
+                    Assert.True(batch[names[k]][row].Equals(values[k]), $"{names[k]}[{row}]: batch {batch[names[k]][row]:R}, stream {values[k]:R}");
+                }
+
+                row++;
+            }
+        }
+
+        Assert.Equal(hours.Length, row);
+    }
+}

@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+using QuantFeatures.Streaming;
+
+namespace QuantFeatures.Benchmarks;
+
+/// <summary>
+/// The streaming engine with the whole single-frame catalogue (every feature the 1m bench frame with derivatives columns
+/// allows, microstructure excluded): one <c>Update</c> per closed bar after a warm start (the live path; MemoryDiagnoser's
+/// Allocated is per update), and the warm start itself from 100,000 bars.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+[WarmupCount(2)]
+[IterationCount(8)]
+public class StreamingBenchmarks
+{
+    private const int WarmBars = 100_000;
+    private MarketFrame _frame = null!;
+    private MarketFrame _warm = null!;
+    private string[] _names = null!;
+    private StreamingFeatureEngine _engine = null!;
+    private readonly StreamingBar _bar = new();
+    private double[] _row = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _frame = BenchData.WithDerivatives(BenchData.Frame(400_000));
+        _warm = _frame.Slice(0, WarmBars);
+        _names = FeatureCatalog.Default.AvailableFor(_frame).Where(f => f.Family != FeatureFamily.Microstructure).Select(f => f.Name).ToArray();
+        _engine = StreamingFeatureEngine.WarmStart(_warm, _names);
+        _row = new double[_names.Length];
+        _next = WarmBars;
+        Console.WriteLine($"// {_names.Length} features, warm start {WarmBars} bars, updates from bar {WarmBars} of {_frame.Length}");
+    }
+
+    /// <summary>One closed bar: load it, commit it, read the row.</summary>
+    [Benchmark]
+    public double Update()
+    {
+        if (_next == _frame.Length)
+        {
+            _engine = StreamingFeatureEngine.WarmStart(_warm, _names);
+            _next = WarmBars;
+        }
+
+        _engine.Update(_bar.Load(_frame, _next++));
+        _engine.CopyLatest(_row);
+        return _row[0];
+    }
+
+    /// <summary>A new engine warmed on 100,000 bars.</summary>
+    [Benchmark]
+    public long WarmStart() => StreamingFeatureEngine.WarmStart(_warm, _names).BarCount;
+}
