@@ -79,13 +79,15 @@ internal static partial class StreamCatalog
         });
         foreach (int n in (ReadOnlySpan<int>)[20, 50])
         {
-            b.Step($"oi_price_divergence_{n}", _ =>
+            b.Step($"oi_price_divergence_{n}", ctx =>
             {
+                var logs = ctx.Shared("oi:ln", () => new LogStep()); // ln OI and ln C once per bar, as the batch's shared columns
                 var oi = new LagState(n);
                 var close = new LagState(n);
                 return c =>
                 {
-                    double a = Derivatives.Log(c[OpenInterest]), p = Derivatives.Log(c.Close);
+                    logs.Advance(c);
+                    double a = logs.OpenInterest, p = logs.Close;
                     return (a - oi.Update(a)) - (p - close.Update(p));
                 };
             });
@@ -96,14 +98,16 @@ internal static partial class StreamCatalog
             var s = new RollingSumState(ctx.Bars(Day));
             return c => Ratio.Divide(c[OpenInterest], s.Update(c[Volume]));
         });
-        b.Step("oi_volume_divergence_20", _ =>
+        b.Step("oi_volume_divergence_20", ctx =>
         {
-            var volume = new SmaState(20); // volume_sma_20's step
+            var logs = ctx.Shared("oi:ln", () => new LogStep());
+            var volume = ctx.Feature("volume_sma_20");
             var oi = new LagState(20);
             var v = new LagState(20);
             return c =>
             {
-                double a = Derivatives.Log(c[OpenInterest]), l = Derivatives.Log(volume.Update(c[Volume]));
+                logs.Advance(c);
+                double a = logs.OpenInterest, l = Derivatives.Log(c.Value(volume));
                 return (a - oi.Update(a)) - (l - v.Update(l));
             };
         });
@@ -133,6 +137,20 @@ internal static partial class StreamCatalog
             shared.Advance(c);
             return shared.Outputs[output];
         };
+    }
+
+    /// <summary>ln OI and ln C of the bar (the batch's shared ln columns).</summary>
+    private sealed class LogStep : SharedStep
+    {
+        public double OpenInterest { get; private set; }
+
+        public double Close { get; private set; }
+
+        protected override void Step(StreamContext ctx)
+        {
+            OpenInterest = Derivatives.Log(ctx[MarketColumn.OpenInterest]);
+            Close = Derivatives.Log(ctx.Close);
+        }
     }
 
     /// <summary>MACD(12, 26, 9) of ln(OI), as the batch kernel on the shared ln(OI) column.</summary>
@@ -272,9 +290,15 @@ internal static partial class StreamCatalog
         b.Step("long_liq_vol_1h", ctx => HourSum(ctx, static c => c[LongLiquidationNotional]));
         b.Step("short_liq_vol_1h", ctx => HourSum(ctx, static c => c[ShortLiquidationNotional]));
         b.Step("liquidation_count_1h", ctx => HourSum(ctx, static c => c[LiquidationCount]));
-        b.Step("avg_liq_size_1h", ctx => HourRatio(ctx, Total, static c => c[LiquidationCount]));
-        b.Step("liq_imbalance_1h", ctx => HourRatio(ctx, Net, Total));
-        b.Step("liq_long_short_ratio_1h", ctx => HourRatio(ctx, static c => c[LongLiquidationNotional], static c => c[ShortLiquidationNotional]));
+        // The ratios read the 1h sums of the features above (shared, as in batch).
+        b.Step("avg_liq_size_1h", ctx => Quotient(ctx.Feature("liquidation_vol_1h"), ctx.Feature("liquidation_count_1h")));
+        b.Step("liq_imbalance_1h", ctx =>
+        {
+            var net = HourSum(ctx, Net);
+            var total = ctx.Feature("liquidation_vol_1h");
+            return c => Ratio.Divide(net(c), c.Value(total));
+        });
+        b.Step("liq_long_short_ratio_1h", ctx => Quotient(ctx.Feature("long_liq_vol_1h"), ctx.Feature("short_liq_vol_1h")));
         b.Step("liquidation_intensity", _ => c => Ratio.Divide(Total(c), c[QuoteVolume]));
         b.Step("liq_spike_24h", ctx =>
         {
@@ -300,12 +324,8 @@ internal static partial class StreamCatalog
         return c => s.Update(series(c));
     }
 
-    private static Func<StreamContext, double> HourRatio(StreamContext ctx, Func<StreamContext, double> numerator, Func<StreamContext, double> denominator)
-    {
-        var a = new RollingSumState(ctx.Bars(Hour));
-        var d = new RollingSumState(ctx.Bars(Hour));
-        return c => Ratio.Divide(a.Update(numerator(c)), d.Update(denominator(c)));
-    }
+    private static Func<StreamContext, double> Quotient(FeatureHandle numerator, FeatureHandle denominator) =>
+        c => Ratio.Divide(c.Value(numerator), c.Value(denominator));
 
     private static void RegisterPositioning(Builder b)
     {

@@ -55,10 +55,10 @@ internal static partial class StreamCatalog
                 var s = new SmaState(n);
                 return c => s.Update(c.Close);
             });
-            b.Step($"price_vs_sma{n}", _ =>
+            b.Step($"price_vs_sma{n}", ctx =>
             {
-                var s = new SmaState(n); // sma_n's step
-                return c => Ratio.Change(c.Close, s.Update(c.Close));
+                var sma = ctx.Feature($"sma_{n}"); // shared with sma_n, as in batch
+                return c => Ratio.Change(c.Close, c.Value(sma));
             });
         }
     }
@@ -92,10 +92,10 @@ internal static partial class StreamCatalog
             var s = new AtrState(14);
             return c => s.Update(c[High], c[Low], c.Close);
         });
-        b.Step("natr_14", _ =>
+        b.Step("natr_14", ctx =>
         {
-            var s = new AtrState(14);
-            return c => AtrState.Normalize(s.Update(c[High], c[Low], c.Close), c.Close);
+            var atr = ctx.Feature("atr_14");
+            return c => AtrState.Normalize(c.Value(atr), c.Close);
         });
 
         b.Step("bb_width", ctx => PriceShared<PriceBandsStep>(ctx, "price:bbands(20,2)", 0));
@@ -122,22 +122,25 @@ internal static partial class StreamCatalog
 
     private static void RegisterPriceVolatility(Builder b)
     {
-        b.Step("realized_vol_20", _ =>
+        b.Step("realized_vol_20", ctx =>
         {
-            var r = new ChangeState(1, log: true); // log_return_1's step
+            var r = ctx.Feature("log_return_1"); // one logarithm per bar for every feature of the log returns
             var s = new RollingMomentsState(20, 1);
-            return c => s.Update(r.Update(c.Close)) ? Math.Sqrt(s.Variance) : double.NaN;
+            return c => s.Update(c.Value(r)) ? Math.Sqrt(s.Variance) : double.NaN;
         });
-        foreach (int n in (ReadOnlySpan<int>)[20, 50])
+        b.Step("volatility_20", ctx =>
         {
-            b.Step($"volatility_{n}", ctx =>
-            {
-                var r = new ChangeState(1, log: true);
-                var s = new RollingMomentsState(n, 1);
-                double factor = Math.Sqrt(ctx.PeriodsPerYear);
-                return c => (s.Update(r.Update(c.Close)) ? Math.Sqrt(s.Variance) : double.NaN) * factor;
-            });
-        }
+            var realized = ctx.Feature("realized_vol_20"); // batch: volatility_20 reuses realized_vol_20
+            double factor = Math.Sqrt(ctx.PeriodsPerYear);
+            return c => c.Value(realized) * factor;
+        });
+        b.Step("volatility_50", ctx =>
+        {
+            var r = ctx.Feature("log_return_1");
+            var s = new RollingMomentsState(50, 1);
+            double factor = Math.Sqrt(ctx.PeriodsPerYear);
+            return c => (s.Update(c.Value(r)) ? Math.Sqrt(s.Variance) : double.NaN) * factor;
+        });
     }
 
     private static void RegisterPriceStatistics(Builder b)
@@ -162,11 +165,11 @@ internal static partial class StreamCatalog
             var s = new EfficiencyRatioState(10);
             return c => s.Update(c.Close);
         });
-        b.Step("autocorr_20", _ =>
+        b.Step("autocorr_20", ctx =>
         {
-            var r = new ChangeState(1, log: true);
+            var r = ctx.Feature("log_return_1");
             var s = new RollingAutocorrelationState(20);
-            return c => s.Update(r.Update(c.Close));
+            return c => s.Update(c.Value(r));
         });
         b.Step("skew_20", ctx => PriceShared<PriceShapeStep>(ctx, "price:shape(log_return_1,20)", 0));
         b.Step("kurt_20", ctx => PriceShared<PriceShapeStep>(ctx, "price:shape(log_return_1,20)", 1));

@@ -61,16 +61,59 @@ internal static partial class StreamCatalog
         };
     }
 
-    /// <summary>The time-of-day and day-of-week encodings of the bar's decision time (hour sin, cos; day sin, cos).</summary>
-    private sealed class CalendarStep(long timeframeMilliseconds) : SharedStep
+    /// <summary>
+    /// The time-of-day and day-of-week encodings of the bar's decision time (hour sin, cos; day sin, cos). Where Δ divides
+    /// the week the encodings repeat with the phase of the week, so each phase's values are computed once and kept (the
+    /// same angle gives the same <see cref="Math.SinCos"/>, as the batch kernel's period table).
+    /// </summary>
+    private sealed class CalendarStep : SharedStep
     {
-        private CalendarEncodingState _state = new(timeframeMilliseconds);
+        private const int MaxPhases = 100_000;
+        private readonly long _timeframe;
+        private readonly double[]? _table; // 4 values per phase of the week; NaN = not computed yet
+        private CalendarEncodingState _state;
+
+        public CalendarStep(long timeframeMilliseconds)
+        {
+            _timeframe = timeframeMilliseconds;
+            _state = new CalendarEncodingState(timeframeMilliseconds);
+            long phases = CalendarEncodingState.WeekMilliseconds / timeframeMilliseconds;
+            if (CalendarEncodingState.WeekMilliseconds % timeframeMilliseconds == 0 && phases <= MaxPhases)
+            {
+                _table = new double[phases * 4];
+                Array.Fill(_table, double.NaN);
+            }
+        }
 
         public double[] Outputs { get; } = new double[4];
 
         protected override void Step(StreamContext ctx)
         {
-            _state.Update(ctx.OpenTime);
+            long decision = ctx.OpenTime + _timeframe;
+            if (_table is not null && decision % _timeframe == 0)
+            {
+                long week = CalendarEncodingState.WeekMilliseconds;
+                long phase = ((decision - (4 * CalendarEncodingState.DayMilliseconds)) % week + week) % week / _timeframe;
+                int at = (int)phase * 4;
+                if (double.IsNaN(_table[at]))
+                {
+                    Compute(ctx.OpenTime);
+                    Outputs.CopyTo(_table, at);
+                }
+                else
+                {
+                    _table.AsSpan(at, 4).CopyTo(Outputs);
+                }
+
+                return;
+            }
+
+            Compute(ctx.OpenTime);
+        }
+
+        private void Compute(long openTime)
+        {
+            _state.Update(openTime);
             Outputs[0] = _state.HourSin;
             Outputs[1] = _state.HourCos;
             Outputs[2] = _state.DaySin;
