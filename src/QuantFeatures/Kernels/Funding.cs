@@ -134,9 +134,7 @@ public static partial class Indicators
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be positive and finite.");
         }
 
-        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
-        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
-        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckFundingInputs(openTime, rate, settlementTime, intervalHours);
         CheckDestination(openTime.Length, zscore);
         CheckDestination(openTime.Length, positive);
         CheckDestination(openTime.Length, negative);
@@ -145,10 +143,7 @@ public static partial class Indicators
         int next = 0;
         for (int i = 0; i < openTime.Length; i++)
         {
-            long decision = openTime[i] + delta;
-            bool known = history is null
-                ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
-                : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
+            bool known = Step(ref state, history, ref next, rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
             zscore[i] = known ? state.ZScore() : double.NaN;
             positive[i] = known ? state.Extreme(threshold) : double.NaN;
             negative[i] = known ? state.Extreme(-threshold) : double.NaN;
@@ -213,19 +208,14 @@ public static partial class Indicators
         ReadOnlySpan<long> openTime, Timeframe timeframe, TimeSpan window, FundingStatistic statistic, Span<double> destination, double threshold = 0,
         FundingHistory? history = null)
     {
-        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
-        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
-        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+        CheckFundingInputs(openTime, rate, settlementTime, intervalHours);
         CheckDestination(openTime.Length, destination);
         var state = new FundingWindowState(window, timeframe, ranks: statistic == FundingStatistic.Percentile, pooled: true);
         long delta = timeframe.Milliseconds;
         int next = 0;
         for (int i = 0; i < openTime.Length; i++)
         {
-            long decision = openTime[i] + delta;
-            bool known = history is null
-                ? state.Update(rate[i], settlementTime[i], intervalHours[i], decision)
-                : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate[i]), decision);
+            bool known = Step(ref state, history, ref next, rate[i], settlementTime[i], intervalHours[i], openTime[i] + delta);
             // The change is not subject to the window rules (holes further back, an overdue next settlement): it needs only F
             // and the settlement just before it.
             destination[i] = statistic == FundingStatistic.Change ? state.RateChange : !known ? double.NaN : statistic switch
@@ -239,6 +229,22 @@ public static partial class Indicators
 
         state.Release();
     }
+
+    private static void CheckFundingInputs(ReadOnlySpan<long> openTime, ReadOnlySpan<double> rate, ReadOnlySpan<double> settlementTime,
+        ReadOnlySpan<double> intervalHours)
+    {
+        Guard.SameLength(openTime.Length, rate.Length, nameof(rate));
+        Guard.SameLength(openTime.Length, settlementTime.Length, nameof(settlementTime));
+        Guard.SameLength(openTime.Length, intervalHours.Length, nameof(intervalHours));
+    }
+
+    /// <summary>One bar of an event-time kernel: from the frame's history when it has one, else from its funding columns.
+    /// Returns whether the window is known at the bar.</summary>
+    private static bool Step(ref FundingWindowState state, FundingHistory? history, ref int next, double rate, double settlementTime,
+        double intervalHours, long decision) =>
+        history is null
+            ? state.Update(rate, settlementTime, intervalHours, decision)
+            : state.UpdateFromHistory(FeedHistory(ref state, history, ref next, decision, rate), decision);
 
     /// <summary>Settles every history record available by <paramref name="decision"/>; returns whether the rate in force is known.</summary>
     private static bool FeedHistory(ref FundingWindowState state, FundingHistory history, ref int next, long decision, double rate)

@@ -293,9 +293,6 @@ internal sealed class SortedMultiset : IDisposable
         }
     }
 
-    /// <summary>Total weight held.</summary>
-    public int Count { get; private set; }
-
     public void Add(double x, int weight)
     {
         if (double.IsNaN(x) || weight <= 0)
@@ -303,7 +300,6 @@ internal sealed class SortedMultiset : IDisposable
             return;
         }
 
-        Count += weight;
         if (_blocks == 0)
         {
             int id = TakeFreeBlock();
@@ -363,7 +359,6 @@ internal sealed class SortedMultiset : IDisposable
             throw new InvalidOperationException($"Internal error: the value {x:R} is not in the window {weight} time(s).");
         }
 
-        Count -= weight;
         _weights[p] -= weight;
         if ((counts[at] -= weight) > 0)
         {

@@ -129,6 +129,7 @@ public sealed class StreamingAligner
                 continue;
             }
 
+            _seen.Remove(e); // its bar closes now: a later copy can only be late
             if (e.Time < open)
             {
                 continue; // in a gap before this bar: no bar holds it (as the loader)
@@ -148,7 +149,6 @@ public sealed class StreamingAligner
         }
 
         _pending.RemoveRange(kept, _pending.Count - kept);
-        _seen.RemoveWhere(e => e.Time < decision);
         Set(bar, columns, MarketColumn.LongLiquidationNotional, longs);
         Set(bar, columns, MarketColumn.ShortLiquidationNotional, shorts);
         Set(bar, columns, MarketColumn.LiquidationCount, count);

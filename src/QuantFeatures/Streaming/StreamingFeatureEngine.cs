@@ -24,7 +24,6 @@ public sealed class StreamingFeatureEngine
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
-    private readonly List<string> _streamNames = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
     private readonly int[] _outputs;
@@ -443,13 +442,7 @@ public sealed class StreamingFeatureEngine
         _creating.Remove(name);
         int index = _streams.Count;
         _streams.Add(stream);
-        _streamNames.Add(name);
         _index[name] = index;
-        if (_values.Length < _streams.Count)
-        {
-            Array.Resize(ref _values, Math.Max(8, _streams.Count * 2));
-        }
-
         return index;
     }
 }
