@@ -264,7 +264,7 @@ internal sealed class PercentileWindow : IDisposable
 /// </summary>
 internal sealed class SortedMultiset : IDisposable
 {
-    private const int Capacity = 256;
+    private const int Capacity = 128;
     private bool _pooled;
     private double[] _keys;    // block id b holds its sorted keys in [b·Capacity, b·Capacity + entries)
     private int[] _counts;     // the keys' counts, same layout
