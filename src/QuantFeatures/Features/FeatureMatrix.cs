@@ -24,6 +24,47 @@ public sealed class FeatureMatrix
         }
     }
 
+    /// <summary>
+    /// A matrix from stored columns (storage adapters, interop): <paramref name="columns"/>[j] holds feature
+    /// <paramref name="names"/>[j] for every row. The arrays are used as given, not copied.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column's length differs from the row count, names repeat, or the times are
+    /// not strictly increasing.</exception>
+    public static FeatureMatrix Create(string symbol, Timeframe timeframe, long[] time, IReadOnlyList<string> names, double[][] columns)
+    {
+        ArgumentNullException.ThrowIfNull(symbol);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (names.Count != columns.Length)
+        {
+            throw new ArgumentException($"{names.Count} feature names but {columns.Length} columns.", nameof(columns));
+        }
+
+        for (int j = 0; j < columns.Length; j++)
+        {
+            if (columns[j] is null || columns[j].Length != time.Length)
+            {
+                throw new ArgumentException($"Column '{names[j]}' has {columns[j]?.Length ?? 0} values but there are {time.Length} rows.", nameof(columns));
+            }
+        }
+
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            throw new ArgumentException("Feature names repeat.", nameof(names));
+        }
+
+        for (int i = 1; i < time.Length; i++)
+        {
+            if (time[i] <= time[i - 1])
+            {
+                throw new ArgumentException($"Row times must increase strictly: row {i} ({time[i]}) follows {time[i - 1]}.", nameof(time));
+            }
+        }
+
+        return new FeatureMatrix(symbol, timeframe, time, [.. names], columns);
+    }
+
     /// <summary>The frame's symbol.</summary>
     public string Symbol { get; private set; }
 
