@@ -6,6 +6,9 @@ internal abstract class FeatureStream
     /// <summary>Consumes the context's current bar and returns the feature's value at it.</summary>
     public abstract double Next(StreamContext ctx);
 
+    /// <summary>The step the engine calls per bar (a lambda stream's own delegate, so a bar costs one indirect call).</summary>
+    public virtual Func<StreamContext, double> AsStep() => Next;
+
     /// <summary>A stream from a step function (its state lives in the closure).</summary>
     public static FeatureStream Of(Func<StreamContext, double> step) => new Lambda(step);
 
@@ -14,6 +17,8 @@ internal abstract class FeatureStream
         private readonly Func<StreamContext, double> _step = step;
 
         public override double Next(StreamContext ctx) => _step(ctx);
+
+        public override Func<StreamContext, double> AsStep() => _step;
     }
 }
 

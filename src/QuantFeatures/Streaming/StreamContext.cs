@@ -7,18 +7,16 @@ namespace QuantFeatures.Streaming;
 internal sealed class StreamContext
 {
     private readonly Func<string, int> _resolve;
-    private readonly Func<int, double> _evaluate;
     private readonly Dictionary<string, SharedStep> _shared = new(StringComparer.Ordinal);
 
     internal StreamContext(Timeframe timeframe, FeatureEngineerOptions options, IReadOnlySet<MarketColumn> columns, Func<string, int> resolve,
-        Func<int, double> evaluate, bool fundingSettlements)
+        bool fundingSettlements)
     {
         UsesSettlements = fundingSettlements;
         Timeframe = timeframe;
         Options = options;
         Columns = columns;
         _resolve = resolve;
-        _evaluate = evaluate;
         PeriodsPerYear = options.PeriodsPerYear ?? timeframe.PeriodsPerYear;
         Bar = new StreamingBar();
     }
@@ -58,7 +56,10 @@ internal sealed class StreamContext
     public FeatureHandle Feature(string name) => new(_resolve(name));
 
     /// <summary>The value at the current bar of the feature behind <paramref name="handle"/>.</summary>
-    public double Value(FeatureHandle handle) => _evaluate(handle.Index);
+    public double Value(FeatureHandle handle) => Values[handle.Index];
+
+    /// <summary>Every stream's value at the current bar (the engine's array, set once its streams exist).</summary>
+    internal double[] Values { get; set; } = [];
 
     /// <summary>The shared intermediate of <paramref name="key"/>, created once per engine.</summary>
     public T Shared<T>(string key, Func<T> create)

@@ -29,7 +29,9 @@ public sealed class StreamingFeatureEngine
     private readonly int[] _outputs;
     private readonly MarketColumn[] _present;
     private readonly StreamContext _ctx;
-    private double[] _values = [];
+    private readonly double[] _values;
+    private readonly double[] _previewValues;
+    private readonly Func<StreamContext, double>[] _steps;
     private readonly MemoryStream _previewBuffer = new();
     private long _lastOpenTime = long.MinValue;
 
@@ -59,7 +61,7 @@ public sealed class StreamingFeatureEngine
         Columns = set;
         _present = [.. set.Order()];
         FundingSettlements = fundingSettlements;
-        _ctx = new StreamContext(timeframe, Options, set, Resolve, i => _values[i], fundingSettlements);
+        _ctx = new StreamContext(timeframe, Options, set, Resolve, fundingSettlements);
         var requested = names?.ToArray() ?? FeatureCatalog.Default.Features
             .Where(f => f.UnavailableReason(timeframe) is null && f.Inputs.All(set.Contains)).Select(f => f.Name).ToArray();
         _outputs = new int[requested.Length];
@@ -70,6 +72,9 @@ public sealed class StreamingFeatureEngine
 
         Names = requested;
         _values = new double[_streams.Count];
+        _previewValues = new double[_streams.Count];
+        _ctx.Values = _values;
+        _steps = [.. _streams.Select(s => s.AsStep())];
     }
 
     /// <summary>The bars' Δ.</summary>
@@ -233,7 +238,7 @@ public sealed class StreamingFeatureEngine
         }
 
         _previewBuffer.SetLength(0);
-        var saved = (double[])_values.Clone();
+        _values.CopyTo(_previewValues, 0);
         using (var w = new BinaryWriter(_previewBuffer, Encoding.UTF8, leaveOpen: true))
         {
             StateGraph.Write(w, RootObjects());
@@ -251,7 +256,7 @@ public sealed class StreamingFeatureEngine
             StateGraph.Read(r, RootObjects());
         }
 
-        _values = saved;
+        _previewValues.CopyTo(_values, 0);
         _ctx.Serial = BarCount;
     }
 
@@ -346,7 +351,7 @@ public sealed class StreamingFeatureEngine
         StateGraph.Read(r, RootObjects());
         _ctx.Settlements.Clear();
         _ctx.Settlements.AddRange(list);
-        _values = values;
+        values.CopyTo(_values, 0);
         BarCount = bars;
         _lastOpenTime = last;
         _ctx.Serial = bars;
@@ -402,10 +407,13 @@ public sealed class StreamingFeatureEngine
             target[c] = bar[c];
         }
 
-        _ctx.Serial = BarCount + 1;
-        for (int i = 0; i < _streams.Count; i++)
+        var ctx = _ctx;
+        ctx.Serial = BarCount + 1;
+        var steps = _steps;
+        var values = _values;
+        for (int i = 0; i < steps.Length && i < values.Length; i++)
         {
-            _values[i] = _streams[i].Next(_ctx);
+            values[i] = steps[i](ctx);
         }
     }
 
