@@ -240,6 +240,9 @@ public sealed class MarketFrame
     internal static string FormatTime(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The column arrays indexed by <see cref="MarketColumn"/> (null: absent), for per-bar loaders.</summary>
+    internal double[]?[] ColumnArrays => _columns;
+
     private double[] GetArray(MarketColumn column) =>
         (uint)column < (uint)_columns.Length && _columns[(int)column] is { } a
             ? a

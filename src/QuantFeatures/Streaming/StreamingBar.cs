@@ -21,6 +21,9 @@ public sealed class StreamingBar
         set => _values[(int)column] = value;
     }
 
+    /// <summary>The values indexed by <see cref="MarketColumn"/> (the engine copies them in one block).</summary>
+    internal double[] Values => _values;
+
     /// <summary>Sets every value to NaN and the open time to 0.</summary>
     public StreamingBar Clear()
     {
@@ -35,12 +38,12 @@ public sealed class StreamingBar
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, frame.Length);
-        Array.Fill(_values, double.NaN);
         OpenTime = frame.Time[index];
-        var columns = frame.Columns;
-        for (int k = 0; k < columns.Count; k++)
+        var arrays = frame.ColumnArrays;
+        var values = _values;
+        for (int c = 0; c < values.Length; c++)
         {
-            _values[(int)columns[k]] = frame[columns[k]][index];
+            values[c] = c < arrays.Length && arrays[c] is { } a ? a[index] : double.NaN;
         }
 
         return this;

@@ -27,7 +27,7 @@ public sealed class StreamingFeatureEngine
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
     private readonly int[] _outputs;
-    private readonly MarketColumn[] _present;
+    private readonly int[] _absent;
     private readonly StreamContext _ctx;
     private readonly double[] _values;
     private readonly double[] _previewValues;
@@ -59,7 +59,7 @@ public sealed class StreamingFeatureEngine
         }
 
         Columns = set;
-        _present = [.. set.Order()];
+        _absent = [.. MarketColumns.All.Where(c => !set.Contains(c)).Select(c => (int)c)];
         FundingSettlements = fundingSettlements;
         _ctx = new StreamContext(timeframe, Options, set, Resolve, fundingSettlements);
         var requested = names?.ToArray() ?? FeatureCatalog.Default.Features
@@ -400,11 +400,13 @@ public sealed class StreamingFeatureEngine
 
     private void Step(StreamingBar bar)
     {
-        var target = _ctx.Bar; // its absent columns stay NaN: only the engine's columns are ever copied
+        var target = _ctx.Bar; // its absent columns stay NaN: the block copy is followed by resetting them
         target.OpenTime = bar.OpenTime;
-        foreach (var c in _present)
+        var into = target.Values;
+        bar.Values.AsSpan().CopyTo(into);
+        foreach (int c in _absent)
         {
-            target[c] = bar[c];
+            into[c] = double.NaN;
         }
 
         var ctx = _ctx;
