@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
-using Xunit;
 
 namespace QuantFeatures.Storage.Redis.Tests;
 
 /// <summary>
 /// The Redis server of a test run: QF_REDIS (host:port) when set; otherwise a private <c>redis-server</c> from PATH on a
 /// free loopback port, without persistence, stopped at the end. Neither possible: every test that needs it fails with a
-/// message saying so (never a silent skip).
+/// message saying so (never a silent skip). Linked into the CLI tests too, so it names xUnit types in full.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
@@ -141,8 +140,8 @@ public sealed class RedisServer : IDisposable
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServer>
+[Xunit.CollectionDefinition(Name)]
+public sealed class RedisCollection : Xunit.ICollectionFixture<RedisServer>
 {
     public const string Name = "redis";
 }
