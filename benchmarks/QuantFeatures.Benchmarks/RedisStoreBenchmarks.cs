@@ -13,7 +13,8 @@ namespace QuantFeatures.Benchmarks;
 /// The Redis live feature store on a loopback server (QF_REDIS, else a private redis-server from PATH started here):
 /// publishing the streaming engine's latest row (158 features of the 1m bench frame with derivatives, each update one
 /// atomic script) pipelined 1,000 at a time and awaited one by one, and reading 100 symbols' latest rows in one call.
-/// Per-operation times; updates/s = 1 / time of <see cref="PublishPipelined"/>.
+/// Per-operation times; updates/s = 1 / time of <see cref="PublishPipelined"/> (engine step included) or of
+/// <see cref="PublishRowPipelined"/> (the store alone).
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -30,6 +31,8 @@ public class RedisStoreBenchmarks
     private readonly StreamingBar _bar = new();
     private readonly Task<PublishOutcome>[] _pending = new Task<PublishOutcome>[Batch];
     private string[] _symbols = null!;
+    private FeatureLayout _layout = null!;
+    private double[] _row = null!;
     private int _next;
 
     [GlobalSetup]
@@ -48,6 +51,8 @@ public class RedisStoreBenchmarks
         _symbols = [.. Enumerable.Range(0, 100).Select(i => $"SYM{i:000}USDT")];
         var row = new double[names.Length];
         var layout = FeatureLayout.Create(names);
+        _layout = layout;
+        _row = Enumerable.Range(0, names.Length).Select(i => i * 0.25).ToArray();
         Task.WhenAll(_symbols.Select((s, i) => _store.PublishAsync(s, _frame.Timeframe, _frame.Time[i], layout, row.Select(v => v + i).ToArray()))).GetAwaiter().GetResult();
         Console.WriteLine($"// {names.Length} features; Redis at {endpoint}");
     }
@@ -59,6 +64,21 @@ public class RedisStoreBenchmarks
         for (int k = 0; k < Batch; k++)
         {
             _pending[k] = _publisher.UpdateAsync(_bar.Load(_frame, Next()));
+        }
+
+        foreach (var t in _pending)
+        {
+            await t;
+        }
+    }
+
+    /// <summary>The store alone: one precomputed row published per bar (no engine step), 1,000 in flight.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public async Task PublishRowPipelined()
+    {
+        for (int k = 0; k < Batch; k++)
+        {
+            _pending[k] = _store.PublishAsync("ROWONLY", _frame.Timeframe, _frame.Time[Next()], _layout, _row);
         }
 
         foreach (var t in _pending)
