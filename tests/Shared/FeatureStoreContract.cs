@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using Xunit;
 
 namespace QuantFeatures.Storage.Contract;
@@ -51,7 +50,11 @@ public abstract class FeatureStoreContract
         Assert.NotNull(info);
         Assert.Equal(FeatureCatalog.CatalogVersion, info!.CatalogVersion);
         Assert.Equal(features.Names.Order(), info.Definitions.Keys.Order());
-        Assert.Contains("rsi", info.Definitions["rsi_14"], StringComparison.OrdinalIgnoreCase);
+        // The default definitions are FeatureSetInfo.For's "formula (family F; NaN: rule)", which does not name the
+        // feature: every stored definition must equal it exactly.
+        var expected = FeatureSetInfo.For(features).Definitions;
+        Assert.All(features.Names, n => Assert.Equal(expected[n], info.Definitions[n]));
+        Assert.Contains("Wilder", info.Definitions["rsi_14"], StringComparison.Ordinal);
         Assert.Null(await store.ReadFeatureInfoAsync("ETHUSDT", H1));
     }
 

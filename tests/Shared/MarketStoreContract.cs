@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using QuantFeatures.Storage.Csv;
 using Xunit;
 
