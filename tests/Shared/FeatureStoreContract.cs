@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using Xunit;
 
 namespace QuantFeatures.Storage.Contract;
@@ -51,7 +50,9 @@ public abstract class FeatureStoreContract
         Assert.NotNull(info);
         Assert.Equal(FeatureCatalog.CatalogVersion, info!.CatalogVersion);
         Assert.Equal(features.Names.Order(), info.Definitions.Keys.Order());
-        Assert.Contains("rsi", info.Definitions["rsi_14"], StringComparison.OrdinalIgnoreCase);
+        var written = FeatureSetInfo.For(features).Definitions;
+        Assert.Contains("Wilder", written["rsi_14"], StringComparison.Ordinal);
+        Assert.All(features.Names, n => Assert.Equal(written[n], info.Definitions[n]));
         Assert.Null(await store.ReadFeatureInfoAsync("ETHUSDT", H1));
     }
 
