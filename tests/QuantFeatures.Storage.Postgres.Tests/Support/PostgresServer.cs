@@ -56,22 +56,30 @@ public static class PostgresServer
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
+            // The test host may be ended soon after its exit handlers start: signal the server without waiting, and leave
+            // the removal of the directory to a detached shell that waits for the server to be gone.
             try
             {
-                Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], root, "pg_ctl stop failed");
+                Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "--no-wait", "stop"], root, "pg_ctl stop failed");
             }
             catch (InvalidOperationException)
             {
-                // best effort at exit: remove the directory all the same
+                // already stopped, or cannot be stopped: the directory is removed all the same
             }
 
             try
             {
-                Run("rm", ["-rf", dir], asPostgres: false, "removing the server's directory failed");
+                var cleaner = new ProcessStartInfo("setsid") { UseShellExecute = false };
+                foreach (var a in new[] { "sh", "-c", "for i in $(seq 1 300); do [ -f \"$1/data/postmaster.pid\" ] || break; sleep 0.1; done; rm -rf \"$1\"", "qf-pg-cleaner", dir })
+                {
+                    cleaner.ArgumentList.Add(a);
+                }
+
+                Process.Start(cleaner)?.Dispose();
             }
-            catch (InvalidOperationException)
+            catch (System.ComponentModel.Win32Exception)
             {
-                // best effort: the directory is a temporary one
+                // no setsid: the temporary directory stays
             }
         };
 
