@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using Xunit;
 
 namespace QuantFeatures.Storage.Contract;
@@ -51,7 +50,10 @@ public abstract class FeatureStoreContract
         Assert.NotNull(info);
         Assert.Equal(FeatureCatalog.CatalogVersion, info!.CatalogVersion);
         Assert.Equal(features.Names.Order(), info.Definitions.Keys.Order());
-        Assert.Contains("rsi", info.Definitions["rsi_14"], StringComparison.OrdinalIgnoreCase);
+        // Every definition is stored exactly as given (FeatureSetInfo.For: the catalogue formula, family and NaN rule).
+        var expected = FeatureSetInfo.For(features);
+        Assert.NotEmpty(info.Definitions["rsi_14"]);
+        Assert.All(features.Names, n => Assert.Equal(expected.Definitions[n], info.Definitions[n]));
         Assert.Null(await store.ReadFeatureInfoAsync("ETHUSDT", H1));
     }
 
