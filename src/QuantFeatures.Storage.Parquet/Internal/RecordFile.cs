@@ -103,9 +103,28 @@ internal sealed class RecordFile<T>
             return 0;
         }
 
-        var batch = RevisionPlanner.Deduplicate(records);
-        var keys = new HashSet<RecordKey>(batch.Select(r => RecordKeys.Of(r)));
-        long[] times = [.. keys.Select(k => k.Time).Distinct().Order()];
+        // Keys strictly increasing in batch order (an ingest in time order): the batch has no duplicate, so it is
+        // its own de-duplication and already in file order. Otherwise de-duplicate and sort by key.
+        var batchKeys = new RecordKey[records.Count];
+        bool ordered = true;
+        for (int i = 0; i < batchKeys.Length; i++)
+        {
+            batchKeys[i] = RecordKeys.Of(records[i]);
+            ordered &= i == 0 || CompareKeys(batchKeys[i - 1], batchKeys[i]) < 0;
+        }
+
+        IReadOnlyList<T> batch = records;
+        if (!ordered)
+        {
+            var unique = RevisionPlanner.Deduplicate(records);
+            var keys = unique.Select(r => RecordKeys.Of(r)).ToArray();
+            var sorted = unique.ToArray();
+            Array.Sort(keys, sorted, Comparer<RecordKey>.Create(CompareKeys));
+            batch = sorted;
+            batchKeys = keys;
+        }
+
+        long[] times = Distinct(batchKeys);
 
         await using var held = (await FileLocks.AcquireAsync(Path, _store.Options.LockTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var latest = new Dictionary<RecordKey, (T Record, int Revision)>();
@@ -128,7 +147,8 @@ internal sealed class RecordFile<T>
                     foreach (var row in await DecodeAsync(file, g, cancellationToken).ConfigureAwait(false))
                     {
                         var key = RecordKeys.Of(row.Record);
-                        if (keys.Contains(key) && (!latest.TryGetValue(key, out var cur) || row.Revision.Revision > cur.Revision))
+                        if (Array.BinarySearch(batchKeys, key, Comparer<RecordKey>.Create(CompareKeys)) >= 0
+                            && (!latest.TryGetValue(key, out var cur) || row.Revision.Revision > cur.Revision))
                         {
                             latest[key] = (row.Record, row.Revision.Revision);
                         }
@@ -137,15 +157,38 @@ internal sealed class RecordFile<T>
             }
         }
 
+        // The revision rule (RevisionPlanner.Plan) decides for the keys already stored; a key not stored is
+        // revision 1 — what Plan gives it — without a lookup per record of a large ingest.
         long now = _store.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var plan = RevisionPlanner.Plan<T>(batch, key => latest.TryGetValue(key, out var s) ? s : null, now);
-        if (plan.Count == 0)
+        var planned = new Dictionary<RecordKey, StoredRecord<T>>();
+        if (latest.Count > 0)
+        {
+            var stored = batch.Where((_, i) => latest.ContainsKey(batchKeys[i])).ToList();
+            foreach (var row in RevisionPlanner.Plan<T>(stored, key => latest.TryGetValue(key, out var s) ? s : null, now))
+            {
+                planned[RecordKeys.Of(row.Record)] = row;
+            }
+        }
+
+        var rowList = new List<StoredRecord<T>>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (!latest.ContainsKey(batchKeys[i]))
+            {
+                rowList.Add(new StoredRecord<T>(batch[i], new RecordRevision(1, null, now)));
+            }
+            else if (planned.TryGetValue(batchKeys[i], out var row))
+            {
+                rowList.Add(row);
+            }
+        }
+
+        if (rowList.Count == 0)
         {
             return 0;
         }
 
-        var rows = plan.ToArray();
-        Array.Sort(rows, CompareKeyThenRevision);
+        var rows = rowList.ToArray(); // in key order
         await AtomicFile.WriteAsync(Path, exists, _columns.Schema, async writer =>
         {
             var all = new List<GroupInfo>(groups);
@@ -158,6 +201,21 @@ internal sealed class RecordFile<T>
             return Metadata(all);
         }, _store.Options.Compression, _store.Options, cancellationToken).ConfigureAwait(false);
         return rows.Length;
+    }
+
+    /// <summary>The distinct times of keys sorted by key (so by time).</summary>
+    private static long[] Distinct(RecordKey[] sortedKeys)
+    {
+        var times = new List<long>(sortedKeys.Length);
+        foreach (var k in sortedKeys)
+        {
+            if (times.Count == 0 || times[^1] != k.Time)
+            {
+                times.Add(k.Time);
+            }
+        }
+
+        return [.. times];
     }
 
     private Dictionary<string, string> Metadata(IEnumerable<GroupInfo> groups)
@@ -195,7 +253,7 @@ internal sealed class RecordFile<T>
                 continue;
             }
 
-            cluster.Sort(CompareKeyThenRevision);
+            SortByKeyThenRevision(cluster);
             for (int i = 0; i < cluster.Count;)
             {
                 var key = RecordKeys.Of(cluster[i].Record);
@@ -221,7 +279,7 @@ internal sealed class RecordFile<T>
     {
         await foreach (var cluster in ClustersAsync(range, long.MaxValue, cancellationToken).ConfigureAwait(false))
         {
-            cluster.Sort(CompareKeyThenRevision);
+            SortByKeyThenRevision(cluster);
             foreach (var r in cluster)
             {
                 yield return r;
@@ -281,12 +339,16 @@ internal sealed class RecordFile<T>
     /// row known at <paramref name="asOf"/>.</summary>
     private static bool IsSimple(List<StoredRecord<T>> rows, long asOf)
     {
+        RecordKey previous = default;
         for (int i = 0; i < rows.Count; i++)
         {
-            if (rows[i].Revision.FetchedAt > asOf || (i > 0 && CompareKeys(RecordKeys.Of(rows[i - 1].Record), RecordKeys.Of(rows[i].Record)) >= 0))
+            var key = RecordKeys.Of(rows[i].Record);
+            if (rows[i].Revision.FetchedAt > asOf || (i > 0 && CompareKeys(previous, key) >= 0))
             {
                 return false;
             }
+
+            previous = key;
         }
 
         return true;
@@ -308,9 +370,17 @@ internal sealed class RecordFile<T>
         return c != 0 ? c : a.B.CompareTo(b.B);
     }
 
-    private static int CompareKeyThenRevision(StoredRecord<T> x, StoredRecord<T> y)
+    /// <summary>Sorts rows by key, then revision (keys computed once per row).</summary>
+    private static void SortByKeyThenRevision(List<StoredRecord<T>> rows)
     {
-        int c = CompareKeys(RecordKeys.Of(x.Record), RecordKeys.Of(y.Record));
-        return c != 0 ? c : x.Revision.Revision.CompareTo(y.Revision.Revision);
+        var keys = rows.Select(r => (Key: RecordKeys.Of(r.Record), r.Revision.Revision)).ToArray();
+        var items = rows.ToArray();
+        Array.Sort(keys, items, Comparer<(RecordKey Key, int Revision)>.Create((a, b) =>
+        {
+            int c = CompareKeys(a.Key, b.Key);
+            return c != 0 ? c : a.Revision.CompareTo(b.Revision);
+        }));
+        rows.Clear();
+        rows.AddRange(items);
     }
 }
