@@ -551,33 +551,63 @@ internal sealed class FeatureFile
             columns[c] = new double[total];
         }
 
-        double[]? buffer = null;
         foreach (var (g, from, to, at) in slices)
         {
-            var group = file.Reader.RowGroups[g];
-            int n = checked((int)group.RowCount);
             Array.Copy(keys[groups.IndexOf(g)].Time, from, time, at, to - from);
-            bool whole = from == 0 && to == n;
-            for (int c = 0; c < fields.Length; c++)
-            {
-                if (whole)
-                {
-                    await group.ReadAsync<double>(fields[c], columns[c].AsMemory(at, n), cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    buffer ??= new double[n];
-                    if (buffer.Length < n)
-                    {
-                        buffer = new double[n];
-                    }
-
-                    await group.ReadAsync<double>(fields[c], buffer.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    Array.Copy(buffer, from, columns[c], at, to - from);
-                }
-            }
         }
 
+        // Row groups are decoded in parallel (each worker its own reader of the same open file), each into its own
+        // slice of the result columns.
+        int workers = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, slices.Count));
+        workers = Math.Min(workers, 8);
+        var tasks = new Task[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            int worker = w;
+            tasks[w] = Task.Run(async () =>
+            {
+                var reader = worker == 0 ? file.Reader : await file.OpenSiblingAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    double[]? buffer = null;
+                    for (int k = worker; k < slices.Count; k += workers)
+                    {
+                        var (g, from, to, at) = slices[k];
+                        var group = reader.RowGroups[g];
+                        int n = checked((int)group.RowCount);
+                        bool whole = from == 0 && to == n;
+                        var groupFields = reader.Schema.DataFields;
+                        for (int c = 0; c < fields.Length; c++)
+                        {
+                            var field = worker == 0 ? fields[c] : groupFields.First(f => f.Name == fields[c].Name);
+                            if (whole)
+                            {
+                                await group.ReadAsync<double>(field, columns[c].AsMemory(at, n), cancellationToken: cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                if (buffer is null || buffer.Length < n)
+                                {
+                                    buffer = new double[n];
+                                }
+
+                                await group.ReadAsync<double>(field, buffer.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
+                                Array.Copy(buffer, from, columns[c], at, to - from);
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    if (worker != 0)
+                    {
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }, cancellationToken);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
         return FeatureMatrix.Create(Symbol, Timeframe, time, names, columns);
     }
 

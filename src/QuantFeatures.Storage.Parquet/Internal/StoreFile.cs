@@ -106,6 +106,12 @@ internal sealed class OpenedFile : IAsyncDisposable
 
     public IReadOnlyList<DataField> Fields => Reader.Schema.DataFields;
 
+    /// <summary>Another reader of the same open file (the same version even if a writer has renamed a new one over
+    /// the path since), with its own position: for decoding row groups in parallel.</summary>
+    public async Task<ParquetReader> OpenSiblingAsync(CancellationToken cancellationToken) =>
+        await ParquetReader.CreateAsync(new HandleStream(_stream.SafeFileHandle, _stream.Length), leaveStreamOpen: false, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+
     /// <summary>Opens a store file of <paramref name="kind"/>; null when it does not exist.</summary>
     /// <exception cref="InvalidDataException">Not a Parquet file, or not one of this store's files of that kind.</exception>
     public static async Task<OpenedFile?> OpenAsync(string path, string kind, CancellationToken cancellationToken)
