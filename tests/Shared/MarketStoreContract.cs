@@ -291,7 +291,7 @@ public abstract class MarketStoreContract
         var fromStore = await new MarketDataLoader(await store.OpenKlinesAsync("BTCUSDT", H1)).WithFunding(store.Source<FundingSettlement>())
             .WithReferencePrices(store.Source<ReferencePrice>()).LoadAsync("BTCUSDT", H1, TimeRange.All);
 
-        Assert.True(fromCsv.Length > 700, $"the BTCUSDT 1h sample has 719 bars; {fromCsv.Length} loaded");
+        Assert.Equal(File.ReadLines(klinesFile).Count() - 1, fromCsv.Length); // every bar of the sample (one header line)
         Assert.Equal(fromCsv.Time.ToArray(), fromStore.Time.ToArray());
         Assert.Equal(fromCsv.Columns, fromStore.Columns);
         var a = new FeatureEngineer().ComputeAll(fromCsv);
