@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using Xunit;
 
 namespace QuantFeatures.Storage.Contract;
@@ -51,7 +50,10 @@ public abstract class FeatureStoreContract
         Assert.NotNull(info);
         Assert.Equal(FeatureCatalog.CatalogVersion, info!.CatalogVersion);
         Assert.Equal(features.Names.Order(), info.Definitions.Keys.Order());
-        Assert.Contains("rsi", info.Definitions["rsi_14"], StringComparison.OrdinalIgnoreCase);
+        // Every definition comes back exactly as FeatureSetInfo.For wrote it (the RSI's is its formula, which does not name it).
+        var written = FeatureSetInfo.For(features).Definitions;
+        Assert.All(features.Names, name => Assert.Equal(written[name], info.Definitions[name]));
+        Assert.Contains("Wilder", info.Definitions["rsi_14"], StringComparison.Ordinal);
         Assert.Null(await store.ReadFeatureInfoAsync("ETHUSDT", H1));
     }
 

@@ -1,5 +1,4 @@
 using QuantFeatures.Data;
-using QuantFeatures.Storage;
 using QuantFeatures.Storage.Csv;
 using Xunit;
 
@@ -292,7 +291,7 @@ public abstract class MarketStoreContract
         var fromStore = await new MarketDataLoader(await store.OpenKlinesAsync("BTCUSDT", H1)).WithFunding(store.Source<FundingSettlement>())
             .WithReferencePrices(store.Source<ReferencePrice>()).LoadAsync("BTCUSDT", H1, TimeRange.All);
 
-        Assert.True(fromCsv.Length > 1_000);
+        Assert.True(fromCsv.Length > 500, $"the BTCUSDT 1h sample gave only {fromCsv.Length} bars"); // the sample holds 719 bars
         Assert.Equal(fromCsv.Time.ToArray(), fromStore.Time.ToArray());
         Assert.Equal(fromCsv.Columns, fromStore.Columns);
         var a = new FeatureEngineer().ComputeAll(fromCsv);
