@@ -32,7 +32,13 @@ public class SqliteStoreBenchmarks
         _dir = Path.Combine(Path.GetTempPath(), "qf-sqlite-bench-" + Environment.ProcessId);
         Directory.CreateDirectory(_dir);
         var frame = BenchData.Frame(Bars);
-        _bars = [.. InMemoryKlineSource.FromFrame(frame).ReadAsync("default", TimeRange.All).ToBlockingEnumerable()];
+        string symbol = string.IsNullOrEmpty(frame.Symbol) ? "default" : frame.Symbol;
+        _bars = [.. InMemoryKlineSource.FromFrame(frame).ReadAsync(symbol, TimeRange.All).ToBlockingEnumerable()];
+        if (_bars.Length != Bars || double.IsNaN(_bars[^1].TakerBuyVolume))
+        {
+            throw new InvalidOperationException($"the benchmark data holds {_bars.Length} bars, expected {Bars} with every optional column");
+        }
+
         _filled = SqliteMarketStore.OpenAsync(Path.Combine(_dir, "filled.db")).GetAwaiter().GetResult();
         _filled.KlineSink(M1).WriteAsync("BENCHUSDT", _bars).GetAwaiter().GetResult();
     }

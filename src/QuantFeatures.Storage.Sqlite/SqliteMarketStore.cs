@@ -93,6 +93,21 @@ public sealed class SqliteMarketStore : IMarketDataStore, IFeatureStore
         using var c = await OpenConnectionAsync(checkSchema: false, create: true, cancellationToken).ConfigureAwait(false);
         try
         {
+            // Refuse a newer schema or a foreign database before changing anything (even the journal mode).
+            int latest = migrations[^1].Version;
+            if (TableExists(c, null, SqliteSchema.VersionTable))
+            {
+                int found = ReadVersion(c, null);
+                if (found > latest)
+                {
+                    throw FutureVersion(found, latest);
+                }
+            }
+            else
+            {
+                RefuseForeignDatabase(c, null);
+            }
+
             using (var wal = c.CreateCommand())
             {
                 wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -103,7 +118,6 @@ public sealed class SqliteMarketStore : IMarketDataStore, IFeatureStore
                 }
             }
 
-            int latest = migrations[^1].Version;
             foreach (var migration in migrations)
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -109,7 +109,10 @@ public sealed class MigrationTests
 
         int future = SqliteMarketStore.SchemaVersion + 1;
         Exec(file, $"INSERT INTO schema_version (version, description, applied_at) VALUES ({future}, 'from a later library', 0);");
+        Exec(file, "PRAGMA wal_checkpoint(TRUNCATE);");
         var before = Versions(file);
+        SqliteConnection.ClearAllPools();
+        var bytes = await File.ReadAllBytesAsync(file);
 
         await using var newer = new SqliteMarketStore(file);
         var migrate = await Assert.ThrowsAsync<NotSupportedException>(() => newer.MigrateAsync());
@@ -119,6 +122,8 @@ public sealed class MigrationTests
         var read = await Assert.ThrowsAsync<NotSupportedException>(() => newer.CountAsync(RecordKind.Kline, "BTCUSDT", H1));
         Assert.Contains($"schema version {future}", read.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<NotSupportedException>(() => newer.KlineSink(H1).WriteAsync("BTCUSDT", MarketStoreContract.Records.Bars(20)));
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(file)); // not a byte changed, not even the journal mode
         Assert.Equal(before, Versions(file));
         Assert.Equal(10, new SqliteConnectionProbe(file).Count("klines"));
     }
