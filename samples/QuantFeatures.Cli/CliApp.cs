@@ -27,7 +27,7 @@ public static class CliApp
     public const int InternalError = 70;
 
     /// <summary>The commands, in help order.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new ComputeCommand(), new FeaturesCommand(), new ValidateCommand(), new GenerateCommand(), new BenchCommand(), new DocsCommand(), new ServeCommand()];
+    public static IReadOnlyList<ICommand> Commands { get; } = [new ComputeCommand(), new IngestCommand(), new FeaturesCommand(), new ValidateCommand(), new GenerateCommand(), new BenchCommand(), new DocsCommand(), new ServeCommand()];
 
     /// <summary>Runs the command line.</summary>
     /// <param name="args">The arguments, command first (e.g. <c>compute --out f.csv</c>).</param>

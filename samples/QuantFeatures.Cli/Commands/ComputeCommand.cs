@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using QuantFeatures.Cli.CommandLine;
 using QuantFeatures.Cli.Csv;
+using QuantFeatures.Cli.Stores;
 using QuantFeatures.Streaming;
 
 namespace QuantFeatures.Cli.Commands;
@@ -16,14 +17,14 @@ public sealed class ComputeCommand : ICommand
     public string Name => "compute";
 
     /// <inheritdoc/>
-    public string Summary => "Compute features from a bar CSV (or the embedded BTCUSDT 1h sample) into a CSV.";
+    public string Summary => "Compute features from a bar CSV (or the embedded BTCUSDT 1h sample, or a store) into a CSV or a feature store.";
 
     /// <inheritdoc/>
-    public string Usage => "compute [--input FILE | --archive DIR] --out FILE.csv [--timeframe TF] [--resample-from TF] [--funding FILE] [--metrics FILE] "
-        + "[--liquidations FILE] [--mark FILE] [--index FILE] [--engine batch|stream] [--features a,b,… | --family F] [--symbol S]";
+    public string Usage => "compute [--input FILE | --archive DIR | --store URI [--as-of TIME]] (--out FILE.csv | --out-store URI) [--timeframe TF] [--resample-from TF] "
+        + "[--funding FILE] [--metrics FILE] [--liquidations FILE] [--mark FILE] [--index FILE] [--engine batch|stream] [--features a,b,… | --family F] [--symbol S]";
 
     /// <inheritdoc/>
-    public string Details => """
+    public string Details => $$"""
         Input: .csv or .csv.gz (UTF-8, BOM allowed), either
           (a) a header with a time column (time, open_time, timestamp or date), open, high, low, close, and optionally volume
               and any other input column by name (quote_volume, trades, taker_buy_volume, open_interest, funding_rate …);
@@ -41,6 +42,12 @@ public sealed class ComputeCommand : ICommand
         everything (klines, funding, metrics, liquidations, mark and index prices) of --symbol from a Binance public-data folder.
         --resample-from 1m reads the input as 1m bars and resamples them to --timeframe (adds the microstructure features).
 
+        Stores ({{StoreUri.Forms}}; this CLI includes sqlite): --store URI reads the bars of --symbol at --timeframe and every
+        derivatives kind the store holds for it (written by `quantfeatures ingest`), the latest revision of each record, or
+        with --as-of TIME the records as known at that time (ISO-8601 or epoch; before a correction was stored, its old value).
+        The features equal, byte for byte, those computed from the files that were ingested. --out-store URI writes the
+        feature matrix into a feature store (with the catalogue version and definitions); --out may then be left out.
+
         Output: time (bar OPEN time, yyyy-MM-ddTHH:mm:ssZ UTC), then the features in catalogue order; NaN = empty cell;
         numbers in invariant culture, shortest round-trip form. A .gz output path is gzip-compressed; --out - writes to stdout.
 
@@ -51,13 +58,15 @@ public sealed class ComputeCommand : ICommand
           quantfeatures compute --input ETHUSDT-1h.csv --funding ETHUSDT-funding.csv --out f.csv
           quantfeatures compute --input BTCUSDT-1m.csv.gz --resample-from 1m --timeframe 1h --out f.csv --family microstructure
           quantfeatures compute --archive data/futures/um --symbol BTCUSDT --timeframe 1h --out f.csv
+          quantfeatures compute --store sqlite:market.db --symbol BTCUSDT --timeframe 1h --out f.csv --out-store sqlite:features.db
+          quantfeatures compute --store sqlite:market.db --symbol BTCUSDT --timeframe 1h --as-of 2025-04-01T00:00:00Z --out f.csv
         """;
 
     /// <inheritdoc/>
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("input", "FILE", "Bar CSV (.csv or .csv.gz). Default: the embedded BTCUSDT 1h sample.", 'i'),
-        new("out", "FILE.csv", "Output CSV (.csv or .csv.gz), or - for stdout. Required.", 'o'),
+        new("out", "FILE.csv", "Output CSV (.csv or .csv.gz), or - for stdout. Required unless --out-store is given.", 'o'),
         new("timeframe", "TF", "Bar length (1m, 15m, 1h, 4h, 1d …). Default: inferred from the smallest time step.", 't'),
         new("features", "a,b,…", "Comma-separated feature names (see `quantfeatures features`).", 'f'),
         new("family", "F", "Every available feature of a family (or comma-separated families): " + string.Join(", ", Enum.GetValues<FeatureFamily>().Select(f => f.Id())) + "."),
@@ -71,6 +80,9 @@ public sealed class ComputeCommand : ICommand
         new("archive", "DIR", "A folder of Binance public-data files: klines and every derivatives file of --symbol."),
         new("engine", "batch|stream", "batch (default): FeatureEngineer over the whole frame; stream: the streaming engine bar by bar (the same values)."),
         new("periods-per-year", "P", "Periods per year for annualized features (default 365·86400 s / Δ; e.g. 252 for daily equity bars)."),
+        new("store", "URI", $"Read bars and derivatives of --symbol at --timeframe from a store ({StoreUri.Forms})."),
+        new("as-of", "TIME", "With --store: read the records as known at TIME (ISO-8601 or epoch), not the latest revisions."),
+        new("out-store", "URI", "Also (or instead of --out) write the feature matrix into a feature store (e.g. sqlite:features.db)."),
     ];
 
     /// <inheritdoc/>
@@ -79,7 +91,8 @@ public sealed class ComputeCommand : ICommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        string output = args.Require("out");
+        var outStore = args.Get("out-store") is { } outStoreText ? StoreUri.Parse(outStoreText, "out-store") : null;
+        string? output = outStore is null ? args.Require("out") : args.Get("out");
         var names = args.GetList("features");
         var families = args.GetList("family");
         if (names is not null && families is not null)
@@ -121,14 +134,22 @@ public sealed class ComputeCommand : ICommand
         {
             FeatureCsvWriter.Write(matrix, stdout);
         }
-        else
+        else if (output is not null)
         {
             FeatureCsvWriter.WriteFile(matrix, output);
         }
 
+        string stored = "";
+        if (outStore is not null)
+        {
+            long values = WriteFeatures(outStore, matrix).GetAwaiter().GetResult();
+            stored = string.Create(CultureInfo.InvariantCulture, $"{(output is null ? "" : " and ")}{outStore} ({values} value(s) new or changed)");
+        }
+
         var writeTime = total.Elapsed - writeStart;
+        string destination = (toStdout ? "stdout" : output ?? "") + stored;
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"compute: {matrix.RowCount} rows × {matrix.ColumnCount} features ({frame.Symbol}{(frame.Symbol.Length > 0 ? " " : "")}{frame.Timeframe}, {source}) → {(toStdout ? "stdout" : output)} in {Ms(total.Elapsed)} (read {Ms(readTime)}, features {Ms(computeTime)}, write {Ms(writeTime)}){skipped}");
+            $"compute: {matrix.RowCount} rows × {matrix.ColumnCount} features ({frame.Symbol}{(frame.Symbol.Length > 0 ? " " : "")}{frame.Timeframe}, {source}) → {destination} in {Ms(total.Elapsed)} (read {Ms(readTime)}, features {Ms(computeTime)}, write {Ms(writeTime)}){skipped}");
         (toStdout ? stderr : stdout).WriteLine(summary);
         return 0;
     }
@@ -191,6 +212,15 @@ public sealed class ComputeCommand : ICommand
         }
 
         return available;
+    }
+
+    private static async Task<long> WriteFeatures(StoreUri uri, FeatureMatrix matrix)
+    {
+        var opened = await uri.OpenAsync(create: true).ConfigureAwait(false);
+        await using (opened.ConfigureAwait(false))
+        {
+            return await uri.Features(opened).WriteFeaturesAsync(matrix).ConfigureAwait(false);
+        }
     }
 
     private static string Ms(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0} ms");

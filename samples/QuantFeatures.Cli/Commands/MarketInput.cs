@@ -1,11 +1,15 @@
+using System.Globalization;
 using QuantFeatures.Cli.CommandLine;
+using QuantFeatures.Cli.Csv;
+using QuantFeatures.Cli.Stores;
 using QuantFeatures.Data;
+using QuantFeatures.Storage;
 using QuantFeatures.Storage.Csv;
 
 namespace QuantFeatures.Cli.Commands;
 
 /// <summary>
-/// The market data of <c>compute</c>: bars from --input (or the embedded sample) or a Binance --archive folder, optionally
+/// The market data of <c>compute</c>: bars from --input (or the embedded sample), a Binance --archive folder or a --store, optionally
 /// resampled (--resample-from), joined point in time with --funding, --metrics, --liquidations, --mark and --index through
 /// <see cref="MarketDataLoader"/>.
 /// </summary>
@@ -39,6 +43,20 @@ public static class MarketInput
             ("funding", args.Get("funding")), ("metrics", args.Get("metrics")), ("liquidations", args.Get("liquidations")), ("mark", args.Get("mark")),
             ("index", args.Get("index")),
         };
+        if (args.Get("store") is { } storeText)
+        {
+            if (archive is not null || input is not null || sparse.Any(s => s.Path is not null))
+            {
+                throw new UsageException("--store reads every input from the store: drop --input, --archive, --funding, --metrics, --liquidations, --mark and --index.");
+            }
+
+            return LoadFromStoreAsync(StoreUri.Parse(storeText), args, timeframe, from).GetAwaiter().GetResult();
+        }
+
+        if (args.Get("as-of") is not null)
+        {
+            throw new UsageException("--as-of reads a store as known at a time: it needs --store.");
+        }
         foreach (var (option, path) in sparse)
         {
             if (path is not null && !File.Exists(path) && !Directory.Exists(path))
@@ -123,6 +141,93 @@ public static class MarketInput
         }
 
         return (loaded, description);
+    }
+
+    /// <summary>
+    /// The frame of --symbol at --timeframe from a store, latest or as of --as-of: its bars (at --resample-from when given)
+    /// and every sparse kind the store holds for the symbol, joined by the same loader as files, so the frame (and the
+    /// features) equal those of the files that were ingested.
+    /// </summary>
+    private static async Task<(MarketFrame Frame, string Source)> LoadFromStoreAsync(StoreUri uri, ParsedArgs args, Timeframe? timeframe, Timeframe? from)
+    {
+        string symbol = args.Get("symbol") ?? throw new UsageException("--store needs --symbol (e.g. BTCUSDT).");
+        var target = timeframe ?? throw new UsageException("--store needs --timeframe (e.g. 1h).");
+        var read = StoreReadOptions.Latest;
+        string description = uri.ToString();
+        if (args.Get("as-of") is { } asOfText)
+        {
+            if (!TimeParser.TryParse(asOfText.Trim(), out long asOf))
+            {
+                throw new UsageException($"Option --as-of must be a time ({TimeParser.AcceptedForms}), not '{asOfText}'.");
+            }
+
+            read = new StoreReadOptions { AsOf = asOf };
+            description += " as of " + DateTimeOffset.FromUnixTimeMilliseconds(asOf).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        }
+
+        var opened = await uri.OpenAsync(create: false).ConfigureAwait(false);
+        await using (opened.ConfigureAwait(false))
+        {
+            var store = uri.MarketData(opened);
+            var loader = new MarketDataLoader(await store.OpenKlinesAsync(symbol, from ?? target, read).ConfigureAwait(false));
+
+            // A kind joins the frame only when the store holds some of it (as the files' options do): an empty
+            // liquidation source would still add its zero columns.
+            var kinds = new List<string>();
+            if (await HasAnyAsync(store.Source<FundingSettlement>(read), symbol).ConfigureAwait(false))
+            {
+                loader.WithFunding(store.Source<FundingSettlement>(read));
+                kinds.Add("funding");
+            }
+
+            if (await HasAnyAsync(store.Source<OpenInterestSnapshot>(read), symbol).ConfigureAwait(false))
+            {
+                loader.WithOpenInterest(store.Source<OpenInterestSnapshot>(read));
+                kinds.Add("open interest");
+            }
+
+            if (await HasAnyAsync(store.Source<PositioningSnapshot>(read), symbol).ConfigureAwait(false))
+            {
+                loader.WithPositioning(store.Source<PositioningSnapshot>(read));
+                kinds.Add("positioning");
+            }
+
+            if (await HasAnyAsync(store.Source<LiquidationEvent>(read), symbol).ConfigureAwait(false))
+            {
+                loader.WithLiquidations(store.Source<LiquidationEvent>(read));
+                kinds.Add("liquidations");
+            }
+
+            if (await HasAnyAsync(store.Source<ReferencePrice>(read), symbol).ConfigureAwait(false))
+            {
+                loader.WithReferencePrices(store.Source<ReferencePrice>(read));
+                kinds.Add("mark/index prices");
+            }
+
+            if (kinds.Count > 0)
+            {
+                description += " + " + string.Join(", ", kinds);
+            }
+
+            var frame = await loader.LoadAsync(symbol, target, TimeRange.All).ConfigureAwait(false);
+            if (frame.Length == 0)
+            {
+                throw new ArgumentException($"No {symbol} {from ?? target} bars are in {description} (store them with `quantfeatures ingest`).");
+            }
+
+            return (frame, description);
+        }
+    }
+
+    private static async Task<bool> HasAnyAsync<T>(IMarketDataSource<T> source, string symbol)
+        where T : struct, IMarketRecord
+    {
+        await foreach (var _ in source.ReadAsync(symbol, TimeRange.All).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>The path given for a kind, else the archive folder (which holds every kind), else none.</summary>
