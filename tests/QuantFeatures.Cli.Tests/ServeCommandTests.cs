@@ -50,7 +50,7 @@ public class ServeCommandTests(RedisServer redis)
     public void Bad_store_options_are_one_line_errors()
     {
         Assert.Contains("--store must be redis:HOST:PORT", CliRunner.Run("serve", "--store", "postgres:x").AssertSingleLineError(2), StringComparison.Ordinal);
-        Assert.Contains("needs a host and a port", CliRunner.Run("serve", "--store", "redis:localhost").AssertSingleLineError(2), StringComparison.Ordinal);
+        Assert.Contains("a redis store is redis:HOST:PORT", CliRunner.Run("serve", "--store", "redis:localhost").AssertSingleLineError(2), StringComparison.Ordinal);
         Assert.Contains("needs --store", CliRunner.Run("serve").AssertSingleLineError(2), StringComparison.Ordinal);
         Assert.Contains("Invalid symbol", CliRunner.Run("serve", "--store", "redis:127.0.0.1:1", "--symbol", "BTC'; DROP TABLE ohlcv;--").AssertSingleLineError(1), StringComparison.Ordinal);
         Assert.Contains("Cannot reach Redis", CliRunner.Run("serve", "--store", "redis:127.0.0.1:1").AssertSingleLineError(1), StringComparison.Ordinal);

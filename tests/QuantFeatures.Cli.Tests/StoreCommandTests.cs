@@ -95,6 +95,53 @@ public class StoreCommandTests
         Assert.Equal(File.ReadAllBytes(fromFiles), File.ReadAllBytes(fromStore));
     }
 
+    [Theory]
+    [InlineData("parquet")]
+    [InlineData("postgres")]
+    public async Task Every_raw_data_store_gives_the_bytes_of_compute_from_the_files_and_re_ingest_stores_nothing(string scheme)
+    {
+        using var dir = new TempDir();
+        var (ingest, files) = Synthetic(dir, bars: 800);
+        string store = scheme == "parquet"
+            ? "parquet:" + dir.File("pq")
+            : $"postgres:{await QuantFeatures.Storage.Postgres.Testing.PostgresServer.ConnectionStringAsync()};schema=cli_{Guid.NewGuid():N}";
+        var first = Counts(CliRunner.Ok(["ingest", .. ingest, "--store", store]).Stdout);
+        Assert.All(first, c => Assert.True(c.Value.Written > 0, $"{c.Key}: nothing written"));
+        var again = Counts(CliRunner.Ok(["ingest", .. ingest, "--store", store]).Stdout);
+        Assert.All(again, c => Assert.Equal((first[c.Key].Read, 0L), c.Value));
+
+        string fromFiles = dir.File("files.csv"), fromStore = dir.File("store.csv");
+        CliRunner.Ok(["compute", .. files, "--out", fromFiles]);
+        CliRunner.Ok("compute", "--store", store, "--symbol", "SYNTHUSDT", "--timeframe", "1h", "--out", fromStore);
+        Assert.Equal(File.ReadAllBytes(fromFiles), File.ReadAllBytes(fromStore));
+
+        // The features into the same store, then again: nothing new.
+        CliRunner.Ok("compute", "--store", store, "--symbol", "SYNTHUSDT", "--timeframe", "1h", "--out-store", store);
+        var twice = CliRunner.Ok("compute", "--store", store, "--symbol", "SYNTHUSDT", "--timeframe", "1h", "--out-store", store);
+        Assert.Contains("(0 value(s) new or changed)", twice.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreachable_postgres_server_is_a_user_error_that_never_shows_the_password()
+    {
+        var line = CliRunner.Run("compute", "--store", "postgres:Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Timeout=3", "--symbol", "A", "--timeframe", "1h",
+            "--out", "f.csv").AssertSingleLineError(CliApp.UserError);
+        Assert.Contains("--store postgres:(connection string): cannot use the database", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres:Host=h;Database=d", "host=h;database=d", null)]
+    [InlineData("postgres:Host=h;Database=d;schema=qf_test", "host=h;database=d", "qf_test")]
+    [InlineData("postgres://u:p%40ss@db.example:6432/market?sslmode=disable&schema=s1", "host=db.example;port=6432;username=u;password=p@ss;database=market;sslmode=disable", "s1")]
+    [InlineData("postgresql://u@h/d", "host=h;username=u;database=d", null)]
+    public void Postgres_targets_become_connection_strings_and_a_schema(string text, string connection, string? schema)
+    {
+        var (actual, actualSchema) = StoreUri.Parse(text).PostgresTarget();
+        Assert.Equal(connection, actual);
+        Assert.Equal(schema, actualSchema);
+    }
+
     [Fact]
     public void As_of_reads_the_store_before_a_correction()
     {
@@ -166,10 +213,9 @@ public class StoreCommandTests
     [InlineData(new[] { "compute", "--as-of", "2025-01-01", "--out", "f.csv" }, "--as-of reads a store as known at a time: it needs --store")]
     [InlineData(new[] { "compute", "--store", "mysql:db", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "--store must be one of sqlite:PATH")]
     [InlineData(new[] { "compute", "--store", "sqlite:", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "--store sqlite: needs what to open")]
-    [InlineData(new[] { "compute", "--store", "parquet:/data/pq", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "parquet stores are not built into this CLI yet")]
-    [InlineData(new[] { "compute", "--store", "postgres:Host=db;Password=hunter2", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "postgres stores are not built into this CLI yet (postgres:(connection string))")]
+    [InlineData(new[] { "compute", "--store", "parquet:/no/such/parquet/store", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "--store parquet:/no/such/parquet/store: no such folder")]
+    [InlineData(new[] { "compute", "--store", "postgres:Host=db;Password=hunter2;=", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "not a valid connection string")]
     [InlineData(new[] { "compute", "--store", "redis:localhost", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "a redis store is redis:HOST:PORT")]
-    [InlineData(new[] { "compute", "--out-store", "redis:localhost:6379" }, "redis stores are not built into this CLI yet")]
     [InlineData(new[] { "compute", "--store", "sqlite:/no/such/store.db", "--symbol", "A", "--timeframe", "1h", "--out", "f.csv" }, "no such file")]
     [InlineData(new[] { "compute", "--store", "sqlite:x.db", "--timeframe", "1h", "--out", "f.csv" }, "--store needs --symbol")]
     [InlineData(new[] { "ingest", "--input", "a.csv", "--symbol", "A", "--timeframe", "1h" }, "Command 'ingest' needs --store")]

@@ -17,7 +17,7 @@ public static class MarketInput
 {
     /// <summary>Builds the frame the options describe, and a short description of its sources.</summary>
     /// <exception cref="UsageException">Inconsistent options.</exception>
-    public static (MarketFrame Frame, string Source) Load(ParsedArgs args, Timeframe? timeframe)
+    public static (MarketFrame Frame, string Source) Load(ParsedArgs args, Timeframe? timeframe, bool storeIsInput = true)
     {
         ArgumentNullException.ThrowIfNull(args);
         string? archive = args.Get("archive");
@@ -43,7 +43,7 @@ public static class MarketInput
             ("funding", args.Get("funding")), ("metrics", args.Get("metrics")), ("liquidations", args.Get("liquidations")), ("mark", args.Get("mark")),
             ("index", args.Get("index")),
         };
-        if (args.Get("store") is { } storeText)
+        if (storeIsInput && args.Get("store") is { } storeText)
         {
             if (archive is not null || input is not null || sparse.Any(s => s.Path is not null))
             {

@@ -81,7 +81,7 @@ public sealed class ServeCommand : ICommand
         }.Validate();
 
         Timeframe? timeframe = args.Get("timeframe") is { } tfText ? Timeframe.Parse(tfText) : null;
-        var (frame, source) = MarketInput.Load(args, timeframe);
+        var (frame, source) = MarketInput.Load(args, timeframe, storeIsInput: false); // here --store is the Redis to publish to
         string symbol = StoreIdentifiers.ValidateSymbol(args.Get("symbol") ?? (frame.Symbol.Length > 0 ? frame.Symbol : "default"));
         if (warmUp >= frame.Length)
         {
@@ -113,20 +113,10 @@ public sealed class ServeCommand : ICommand
     public static string RedisEndpoint(string store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        const string scheme = "redis:";
-        if (!store.StartsWith(scheme, StringComparison.Ordinal))
-        {
-            throw new UsageException($"serve publishes to Redis: --store must be redis:HOST:PORT, not '{store}'.");
-        }
-
-        string endpoint = store[scheme.Length..];
-        int colon = endpoint.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-        {
-            throw new UsageException($"--store redis:HOST:PORT needs a host and a port (1–65535), not '{store}'.");
-        }
-
-        return endpoint;
+        var uri = Stores.StoreUri.Parse(store);
+        return uri.Scheme == Stores.StoreScheme.Redis
+            ? uri.Target
+            : throw new UsageException($"serve publishes to Redis: --store must be redis:HOST:PORT, not '{uri}'.");
     }
 
     private static Dictionary<PublishStatus, int> Publish(string endpoint, RedisFeatureStoreOptions options, StreamingFeatureEngine engine, MarketFrame frame,

@@ -1,6 +1,9 @@
 using System.Globalization;
 using QuantFeatures.Cli.CommandLine;
 using QuantFeatures.Storage;
+using QuantFeatures.Storage.Parquet;
+using QuantFeatures.Storage.Postgres;
+using QuantFeatures.Storage.Redis;
 using QuantFeatures.Storage.Sqlite;
 
 namespace QuantFeatures.Cli.Stores;
@@ -94,13 +97,50 @@ public sealed record StoreUri(StoreScheme Scheme, string Target)
             }
 
             case StoreScheme.Parquet:
-                throw NotBuiltIn();
+            {
+                if (!create && !Directory.Exists(Target))
+                {
+                    throw new UsageException($"--store {this}: no such folder (write one with `quantfeatures ingest`).");
+                }
+
+                var parquet = new ParquetMarketStore(Target);
+                if (create)
+                {
+                    await parquet.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return parquet;
+            }
 
             case StoreScheme.Postgres:
-                throw NotBuiltIn();
+            {
+                var (connection, schema) = PostgresTarget();
+                var postgres = new PostgresMarketStore(connection, schema is null ? null : new PostgresStoreOptions { Schema = schema });
+                try
+                {
+                    // Idempotent: creates the schema on a fresh database, so reading one gives "no bars" rather than "no table".
+                    await postgres.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (System.Data.Common.DbException ex)
+                {
+                    await postgres.DisposeAsync().ConfigureAwait(false);
+                    throw new IOException($"--store {this}: cannot use the database: {ex.Message}", ex);
+                }
+
+                return postgres;
+            }
 
             case StoreScheme.Redis:
-                throw NotBuiltIn();
+            {
+                try
+                {
+                    return await RedisFeatureStore.ConnectAsync(Target).ConfigureAwait(false);
+                }
+                catch (StackExchange.Redis.RedisConnectionException ex)
+                {
+                    throw new IOException($"--store {this}: cannot connect: {ex.Message}", ex);
+                }
+            }
 
             default:
                 throw new UsageException($"Unknown store scheme {Scheme}.");
@@ -117,6 +157,74 @@ public sealed record StoreUri(StoreScheme Scheme, string Target)
     public IFeatureStore Features(IAsyncDisposable store) =>
         store as IFeatureStore ?? throw new UsageException($"{this} does not keep feature matrices.");
 
-    private UsageException NotBuiltIn() =>
-        new($"{Scheme.ToString().ToLowerInvariant()} stores are not built into this CLI yet ({this}); use sqlite:PATH.");
+    /// <summary>
+    /// The Npgsql connection string of a postgres store — given as is (<c>Host=…;Database=…</c>) or converted from a
+    /// <c>postgres://user:password@host:port/database?key=value</c> URL — and the store's schema when the string or the
+    /// URL names one with the key <c>schema</c> (taken out of the connection string; default: the store's own).
+    /// </summary>
+    /// <exception cref="UsageException">A URL or connection string that does not parse.</exception>
+    public (string ConnectionString, string? Schema) PostgresTarget()
+    {
+        System.Data.Common.DbConnectionStringBuilder b;
+        try
+        {
+            b = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = ToConnectionString() };
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException("--store postgres:…: not a valid connection string (Host=…;Port=…;Username=…;Database=…).");
+        }
+
+        string? schema = null;
+        if (b.TryGetValue("schema", out var value))
+        {
+            schema = Convert.ToString(value, CultureInfo.InvariantCulture);
+            b.Remove("schema");
+        }
+
+        return (b.ConnectionString, schema);
+    }
+
+    private string ToConnectionString()
+    {
+        if (!Target.StartsWith("postgres", StringComparison.Ordinal) || !Target.Contains("://", StringComparison.Ordinal))
+        {
+            return Target;
+        }
+
+        if (!Uri.TryCreate(Target, UriKind.Absolute, out var url) || url.Host.Length == 0)
+        {
+            throw new UsageException("--store postgres://…: not a valid URL (postgres://user:password@host:port/database).");
+        }
+
+        var b = new System.Data.Common.DbConnectionStringBuilder { ["Host"] = url.Host };
+        if (url.Port > 0)
+        {
+            b["Port"] = url.Port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            string[] user = url.UserInfo.Split(':', 2);
+            b["Username"] = Uri.UnescapeDataString(user[0]);
+            if (user.Length == 2)
+            {
+                b["Password"] = Uri.UnescapeDataString(user[1]);
+            }
+        }
+
+        string database = Uri.UnescapeDataString(url.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            b["Database"] = database;
+        }
+
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] kv = pair.Split('=', 2);
+            b[Uri.UnescapeDataString(kv[0])] = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+        }
+
+        return b.ConnectionString;
+    }
 }
