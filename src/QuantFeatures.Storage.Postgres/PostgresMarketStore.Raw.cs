@@ -163,16 +163,23 @@ public sealed partial class PostgresMarketStore
             await using (tx.ConfigureAwait(false))
             {
                 await LockSeriesAsync(conn, table.Name, symbol, timeframe, ct).ConfigureAwait(false);
-                await ExecAsync(conn, table.StagingDdl(Stage), ct).ConfigureAwait(false);
-                await CopyAsync(conn, table, batch, ct).ConfigureAwait(false);
-                if (batch.Count >= AnalyzeThreshold)
-                {
-                    await ExecAsync(conn, $"ANALYZE {Stage}", ct).ConfigureAwait(false);
-                }
-
                 int inserted;
-                await using (var cmd = new NpgsqlCommand(table.InsertFromStaging(Table(table.Name), Stage), conn))
+                if (!await AnyStoredAsync(conn, table, symbol, timeframe, first, last, ct).ConfigureAwait(false))
                 {
+                    // Nothing of the series is stored in the batch's span (and the series lock keeps it so until commit):
+                    // every record is revision 1, so the rows go by COPY straight into the table — the usual backfill.
+                    inserted = await CopyNewAsync(conn, table, symbol, timeframe, batch, fetched, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ExecAsync(conn, table.StagingDdl(Stage), ct).ConfigureAwait(false);
+                    await CopyAsync(conn, table, batch, ct).ConfigureAwait(false);
+                    if (batch.Count >= AnalyzeThreshold)
+                    {
+                        await ExecAsync(conn, $"ANALYZE {Stage}", ct).ConfigureAwait(false);
+                    }
+
+                    await using var cmd = new NpgsqlCommand(table.InsertFromStaging(Table(table.Name), Stage), conn);
                     cmd.Parameters.AddWithValue("symbol", symbol);
                     if (timeframe is { } tf)
                     {
@@ -218,6 +225,70 @@ public sealed partial class PostgresMarketStore
         return RevisionPlanner.Deduplicate(records);
     }
 
+    /// <summary>Whether any revision of the series is stored with a time in [first, last].</summary>
+    private async Task<bool> AnyStoredAsync<T>(NpgsqlConnection conn, RecordTable<T> table, string symbol, long? timeframe, long first, long last,
+        CancellationToken ct)
+        where T : struct, IMarketRecord
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {Table(table.Name)} o WHERE {table.SeriesFilter("o")} AND o.time >= @first AND o.time <= @last)", conn);
+        cmd.Parameters.AddWithValue("symbol", symbol);
+        if (timeframe is { } tf)
+        {
+            cmd.Parameters.AddWithValue("timeframe", tf);
+        }
+
+        cmd.Parameters.AddWithValue("first", Sql.ToDateTime(first));
+        cmd.Parameters.AddWithValue("last", Sql.ToDateTime(last));
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>COPY of a batch with no stored key straight into the table: revision 1, no amendment, this write's
+    /// fetched_at. Returns the row count.</summary>
+    private async Task<int> CopyNewAsync<T>(NpgsqlConnection conn, RecordTable<T> table, string symbol, long? timeframe, IReadOnlyList<T> batch, long fetched,
+        CancellationToken ct)
+        where T : struct, IMarketRecord
+    {
+        var floats = new double[table.FloatColumns.Length];
+        bool tagged = table.TagColumn is not null;
+        var fetchedAt = Sql.ToDateTime(fetched);
+        string series = timeframe is null ? "symbol" : "symbol, timeframe_ms";
+        var writer = await conn.BeginBinaryImportAsync(
+            $"COPY {Table(table.Name)} ({series}, {table.ColumnList()}, revision, amended_from, fetched_at) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var r = batch[i];
+                writer.StartRow(); // synchronous per value: the importer buffers, and flushes block on the socket as COPY must
+                writer.Write(symbol, NpgsqlDbType.Text);
+                if (timeframe is { } tf)
+                {
+                    writer.Write(tf, NpgsqlDbType.Bigint);
+                }
+
+                writer.Write(Sql.ToDateTime(r.Time), NpgsqlDbType.TimestampTz);
+                if (tagged)
+                {
+                    writer.Write(table.Tag(r), NpgsqlDbType.Smallint);
+                }
+
+                table.Floats(r, floats);
+                for (int j = 0; j < floats.Length; j++)
+                {
+                    writer.Write(floats[j], NpgsqlDbType.Double);
+                }
+
+                writer.Write(1, NpgsqlDbType.Integer);
+                writer.WriteNull();
+                writer.Write(fetchedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            return (int)await writer.CompleteAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     private static async Task CopyAsync<T>(NpgsqlConnection conn, RecordTable<T> table, IReadOnlyList<T> batch, CancellationToken ct)
         where T : struct, IMarketRecord
     {
@@ -228,18 +299,19 @@ public sealed partial class PostgresMarketStore
         {
             for (int i = 0; i < batch.Count; i++)
             {
+                ct.ThrowIfCancellationRequested();
                 var r = batch[i];
-                await writer.StartRowAsync(ct).ConfigureAwait(false);
-                await writer.WriteAsync(Sql.ToDateTime(r.Time), NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
+                writer.StartRow();
+                writer.Write(Sql.ToDateTime(r.Time), NpgsqlDbType.TimestampTz);
                 if (tagged)
                 {
-                    await writer.WriteAsync(table.Tag(r), NpgsqlDbType.Smallint, ct).ConfigureAwait(false);
+                    writer.Write(table.Tag(r), NpgsqlDbType.Smallint);
                 }
 
                 table.Floats(r, floats);
                 for (int j = 0; j < floats.Length; j++)
                 {
-                    await writer.WriteAsync(floats[j], NpgsqlDbType.Double, ct).ConfigureAwait(false);
+                    writer.Write(floats[j], NpgsqlDbType.Double);
                 }
             }
 
