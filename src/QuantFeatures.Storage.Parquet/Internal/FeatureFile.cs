@@ -17,11 +17,14 @@ internal sealed class FeatureFile
 {
     public const string KindName = "features";
 
-    private static readonly DataField<long> TimeField = new("time", false);
-    private static readonly DataField<int> RevisionField = new("revision", false);
-    private static readonly DataField<int?> AmendedField = new("amended_from", true);
-    private static readonly DataField<long> FetchedField = new("fetched_at", false);
-    private static readonly DataField[] Fixed = [TimeField, RevisionField, AmendedField, FetchedField];
+    /// <summary>The fixed columns' names and types, for checking files and names only. A Parquet.Net field belongs
+    /// to the schema it was last put in, so reads use the opened file's own fields and writes new ones
+    /// (<see cref="NewFixed"/>): static fields shared by every schema would fail in a process whose first feature
+    /// operation reads before it writes, and would be re-attached under the feet of a concurrent writer.</summary>
+    private static readonly DataField[] Fixed = NewFixed();
+
+    private static DataField[] NewFixed() =>
+        [new DataField<long>("time", false), new DataField<int>("revision", false), new DataField<int?>("amended_from", true), new DataField<long>("fetched_at", false)];
 
     private readonly ParquetMarketStore _store;
 
@@ -255,8 +258,8 @@ internal sealed class FeatureFile
             }
 
             var rows = BuildRows(features, selected, latest, decoded, union, matrixColumn, stored.Count, now);
-            var schema = new ParquetSchema(Fixed.Concat(union.Select(c => (Field)new DataField<double>(c, false))));
-            var unionFields = schema.DataFields.Skip(Fixed.Length).Cast<DataField<double>>().ToArray();
+            var schema = new ParquetSchema(NewFixed().Concat(union.Select(c => (Field)new DataField<double>(c, false))));
+            var unionFields = schema.DataFields;
             var existingGroups = file?.Groups ?? [];
 
             if (grows && file is not null)
@@ -374,7 +377,7 @@ internal sealed class FeatureFile
         return new NewRows(time, revision, amended, fetched, columns);
     }
 
-    private async Task AppendGroupsAsync(ParquetWriter writer, DataField<double>[] fields, NewRows rows, List<GroupInfo> all, CancellationToken cancellationToken)
+    private async Task AppendGroupsAsync(ParquetWriter writer, IReadOnlyList<DataField> fields, NewRows rows, List<GroupInfo> all, CancellationToken cancellationToken)
     {
         int size = _store.Options.RowGroupSize;
         for (int at = 0; at < rows.Count; at += size)
@@ -383,17 +386,18 @@ internal sealed class FeatureFile
         }
     }
 
-    private static async Task<GroupInfo> WriteGroupAsync(ParquetWriter writer, DataField<double>[] fields, NewRows rows, int at, int count, CancellationToken cancellationToken)
+    private static async Task<GroupInfo> WriteGroupAsync(ParquetWriter writer, IReadOnlyList<DataField> fields, NewRows rows, int at, int count, CancellationToken cancellationToken)
     {
         using (var group = writer.CreateRowGroup())
         {
-            await group.WriteAsync<long>(TimeField, rows.Time.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<int>(RevisionField, rows.Revision.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<int>(AmendedField, rows.Amended.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(FetchedField, rows.Fetched.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (int c = 0; c < fields.Length; c++)
+            // fields: the write's schema, the fixed columns first, then one per entry of rows.Columns.
+            await group.WriteAsync<long>(fields[0], rows.Time.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<int>(fields[1], rows.Revision.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<int>(fields[2], rows.Amended.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[3], rows.Fetched.AsMemory(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (int c = 0; c < rows.Columns.Length; c++)
             {
-                await group.WriteAsync<double>(fields[c], rows.Columns[c].Slice(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync<double>(fields[Fixed.Length + c], rows.Columns[c].Slice(at, count), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             group.CompleteValidate();
@@ -421,9 +425,9 @@ internal sealed class FeatureFile
         var time = new long[n];
         var revision = new int[n];
         var fetched = new long[n];
-        await group.ReadAsync<long>(TimeField, time, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await group.ReadAsync<int>(RevisionField, revision, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await group.ReadAsync<long>(FetchedField, fetched, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<long>(file.Fields[0], time, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<int>(file.Fields[1], revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<long>(file.Fields[3], fetched, cancellationToken: cancellationToken).ConfigureAwait(false);
         return (time, revision, fetched);
     }
 
@@ -435,10 +439,10 @@ internal sealed class FeatureFile
         var revision = new int[n];
         var amended = new int?[n];
         var fetched = new long[n];
-        await group.ReadAsync<long>(TimeField, time, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await group.ReadAsync<int>(RevisionField, revision, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await group.ReadAsync<int>(AmendedField, amended, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await group.ReadAsync<long>(FetchedField, fetched, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<long>(file.Fields[0], time, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<int>(file.Fields[1], revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<int>(file.Fields[2], amended, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.ReadAsync<long>(file.Fields[3], fetched, cancellationToken: cancellationToken).ConfigureAwait(false);
         return (time, revision, amended, fetched);
     }
 
