@@ -229,7 +229,10 @@ internal static class AtomicFile
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                Stream stream = options.Hooks?.WrapTempStream?.Invoke(file) ?? file;
+                // A durable write starts the disk's write-back as it goes (see WritebackStream); the fsync below
+                // still decides durability.
+                Stream target = options.Durable ? new WritebackStream(file) : file;
+                Stream stream = options.Hooks?.WrapTempStream?.Invoke(target) ?? target;
                 if (append)
                 {
                     var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
