@@ -71,7 +71,7 @@ public sealed class ParquetKillTests(ITestOutputHelper output) : IDisposable
 
         // The child appends the batch; the kill comes when its temporary file is well into the new row groups.
         var sw = Stopwatch.StartNew();
-        using var child = StartChild("append-features", _dir.Path);
+        using var child = ChildProcesses.Start(typeof(ParquetKillTests).Assembly, "append-features", _dir.Path);
         var stderr = child.StandardError.ReadToEndAsync();
         var stdout = child.StandardOutput.ReadToEndAsync();
         string? temp = null;
@@ -165,30 +165,6 @@ public sealed class ParquetKillTests(ITestOutputHelper output) : IDisposable
         long n = store.WriteFeaturesAsync(Batch(), Info("v2")).GetAwaiter().GetResult();
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {n}"));
         return 0;
-    }
-
-    private static Process StartChild(params string[] args)
-    {
-        string assembly = typeof(ParquetKillTests).Assembly.Location;
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(assembly);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Cannot start the child process.");
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
 
     /// <summary>Feature matrices equal in series, times, names and every value bit for bit.</summary>

@@ -29,7 +29,7 @@ public sealed class KillTests
             Assert.Equal(Committed, await store.KlineSink(H1).WriteAsync("BTCUSDT", first));
         }
 
-        using var child = StartChild("write-and-hang", file, BatchBars.ToString(), KillAfterRows.ToString());
+        using var child = ChildProcesses.Start(typeof(KillTests).Assembly, "write-and-hang", file, BatchBars.ToString(), KillAfterRows.ToString());
         var line = await ReadLineAsync(child, TimeSpan.FromMinutes(3));
         if (line != "MID")
         {
@@ -92,30 +92,6 @@ public sealed class KillTests
         store.KlineSink(H1).WriteAsync("BTCUSDT", ChildBatch(int.Parse(bars, System.Globalization.CultureInfo.InvariantCulture))).GetAwaiter().GetResult();
         Console.Out.WriteLine("DONE");
         return 0;
-    }
-
-    internal static Process StartChild(params string[] args)
-    {
-        string assembly = typeof(KillTests).Assembly.Location;
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(assembly);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Cannot start the child process.");
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
 
     private static async Task<string?> ReadLineAsync(Process child, TimeSpan timeout)
