@@ -1,3 +1,4 @@
+using QuantFeatures.Cli.Bench;
 namespace QuantFeatures.Benchmarks;
 
 /// <summary>
@@ -92,105 +93,17 @@ public static class BenchData
     public static MarketFrame Full(int n = Bars) => WithDerivatives(WithIntrabar(Frame(n)));
 
     /// <summary>
-    /// The frame with the derivatives columns added, shaped as <see cref="Data.MarketDataLoader"/> fills them on 1m bars:
-    /// open interest (a random walk) and its value snapshotted every 5 minutes and carried forward; a funding settlement every
-    /// 8 h (00, 08, 16 UTC, stamped 0 … 15 ms late) with its rate, settlement time and interval, carried forward; mark and
-    /// index prices near the close; liquidations in about 5 % of the bars (1 … 6 events, notionals 0 elsewhere); the four
-    /// positioning ratios (AR(1) around 1 … 1.5) every 5 minutes. Each bar takes the last snapshot available by its decision
-    /// time (open + Δ), so the kernels see the runs of equal values and the settlement steps of real data. One array per
-    /// column, nothing allocated per bar.
+    /// The frame with the derivatives columns of <see cref="SyntheticDerivatives.Columns"/> added (open-interest steps of
+    /// 0.1 %, seed 23): 5-minute open-interest and ratio snapshots and 8-hour funding settlements carried forward, mark and
+    /// index prices near the close, liquidations in about 5 % of the 1m bars.
     /// </summary>
     public static MarketFrame WithDerivatives(MarketFrame frame)
     {
-        const long FiveMinutes = 300_000L;
-        const long Eight = 8 * 3_600_000L;
-        int n = frame.Length;
-        var rnd = new Random(23);
-        var oi = new double[n];
-        var oiv = new double[n];
-        var rate = new double[n];
-        var settledAt = new double[n];
-        var interval = new double[n];
-        var mark = new double[n];
-        var index = new double[n];
-        var longs = new double[n];
-        var shorts = new double[n];
-        var count = new double[n];
-        var ls = new double[n];
-        var top = new double[n];
-        var position = new double[n];
-        var taker = new double[n];
-        var time = frame.Time;
-        var c = frame.Close;
-        long delta = frame.Timeframe.Milliseconds;
-        double openInterest = 2e9 / c[0], value = openInterest * c[0], f = 1e-4, lsr = 1.3, tops = 1.25, pos = 1.1, tk = 1.0;
-        double markBasis = 0, indexBasis = 0;
-        long snapshot = long.MinValue, settlement = long.MinValue;
-        double settlementTime = double.NaN;
-        for (int i = 0; i < n; i++)
+        foreach (var (column, values) in SyntheticDerivatives.Columns(frame.Time, frame.Close, frame.Timeframe, new Random(23), openInterestStep: 0.001))
         {
-            long decision = time[i] + delta;
-            long last = decision - (decision % FiveMinutes); // the last 5-minute snapshot by the decision time
-            if (last != snapshot)
-            {
-                snapshot = last;
-                openInterest = Math.Round(openInterest * (1 + (0.001 * (rnd.NextDouble() - 0.5))), 3);
-                value = openInterest * c[i];
-                lsr = Math.Round(1.3 + (0.95 * (lsr - 1.3)) + (0.02 * (rnd.NextDouble() - 0.5)), 4);
-                tops = Math.Round(lsr + (0.9 * (tops - lsr)) + (0.02 * (rnd.NextDouble() - 0.5)), 4);
-                pos = Math.Round(1.1 + (0.95 * (pos - 1.1)) + (0.02 * (rnd.NextDouble() - 0.5)), 4);
-                tk = Math.Round(1 + (0.5 * (tk - 1)) + (0.2 * (rnd.NextDouble() - 0.5)), 4);
-            }
-
-            long due = decision - (decision % Eight); // the last 8-hour settlement by the decision time
-            if (due != settlement)
-            {
-                settlement = due;
-                settlementTime = due + rnd.Next(0, 16);
-                f = Math.Round((1e-4 + (0.8 * (f - 1e-4)) + (1e-4 * (rnd.NextDouble() - 0.5))) * 1e8) / 1e8;
-            }
-
-            oi[i] = openInterest;
-            oiv[i] = value;
-            rate[i] = f;
-            settledAt[i] = settlementTime;
-            interval[i] = 8;
-            markBasis = (0.9 * markBasis) + (2e-4 * (rnd.NextDouble() - 0.5));
-            indexBasis = (0.9 * indexBasis) + (1e-4 * (rnd.NextDouble() - 0.5));
-            mark[i] = c[i] * (1 + markBasis);
-            index[i] = c[i] * (1 + indexBasis);
-            if (rnd.NextDouble() < 0.05)
-            {
-                int events = rnd.Next(1, 7);
-                double share = rnd.NextDouble();
-                for (int e = 0; e < events; e++)
-                {
-                    double u = rnd.NextDouble();
-                    double notional = 500 * (1 + (300 * u * u * u));
-                    if (rnd.NextDouble() < share)
-                    {
-                        longs[i] += notional;
-                    }
-                    else
-                    {
-                        shorts[i] += notional;
-                    }
-                }
-
-                count[i] = events;
-            }
-
-            ls[i] = lsr;
-            top[i] = tops;
-            position[i] = pos;
-            taker[i] = tk;
+            frame = frame.With(column, values);
         }
 
-        return frame.With(MarketColumn.OpenInterest, oi).With(MarketColumn.OpenInterestValue, oiv)
-            .With(MarketColumn.FundingRate, rate).With(MarketColumn.FundingTime, settledAt).With(MarketColumn.FundingIntervalHours, interval)
-            .With(MarketColumn.MarkPrice, mark).With(MarketColumn.IndexPrice, index)
-            .With(MarketColumn.LongLiquidationNotional, longs).With(MarketColumn.ShortLiquidationNotional, shorts).With(MarketColumn.LiquidationCount, count)
-            .With(MarketColumn.LongShortRatio, ls).With(MarketColumn.TopTraderLongShortRatio, top)
-            .With(MarketColumn.TopTraderPositionRatio, position).With(MarketColumn.TakerLongShortVolRatio, taker);
+        return frame;
     }
 }
