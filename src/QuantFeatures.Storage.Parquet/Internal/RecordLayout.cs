@@ -27,11 +27,12 @@ internal abstract class RecordLayout<T>
     /// <summary>The tag of a record (0 when the type has none).</summary>
     public virtual int Tag(in T record) => 0;
 
-    /// <summary>Writes the record's double fields into <paramref name="values"/> (length <see cref="ValueColumns"/>).</summary>
-    public abstract void Values(in T record, Span<double> values);
+    /// <summary>Writes the record's double fields into <paramref name="values"/> (length <see cref="ValueColumns"/>;
+    /// <see cref="RecordFields.Write"/>).</summary>
+    public void Values(in T record, Span<double> values) => RecordFields.Write(record, values);
 
-    /// <summary>The record of a stored row.</summary>
-    public abstract T Make(long time, int tag, ReadOnlySpan<double> values);
+    /// <summary>The record of a stored row (<see cref="RecordFields.Read"/>).</summary>
+    public T Make(long time, int tag, ReadOnlySpan<double> values) => RecordFields.Read<T>(time, tag, values);
 
     /// <summary>Bit i set: optional kline column i (quote volume, trades, taker buy volume, taker buy quote volume)
     /// is present (not NaN) in the record; 0 for other kinds.</summary>
@@ -76,21 +77,6 @@ internal sealed class KlineLayout : RecordLayout<Kline>
     public override string[] ValueColumns { get; } =
         ["open", "high", "low", "close", "volume", "quote_volume", "trades", "taker_buy_volume", "taker_buy_quote_volume"];
 
-    public override void Values(in Kline r, Span<double> v)
-    {
-        v[0] = r.Open;
-        v[1] = r.High;
-        v[2] = r.Low;
-        v[3] = r.Close;
-        v[4] = r.Volume;
-        v[5] = r.QuoteVolume;
-        v[6] = r.Trades;
-        v[7] = r.TakerBuyVolume;
-        v[8] = r.TakerBuyQuoteVolume;
-    }
-
-    public override Kline Make(long time, int tag, ReadOnlySpan<double> v) => new(time, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
-
     public override int OptionalFlags(in Kline r) =>
         (double.IsNaN(r.QuoteVolume) ? 0 : 1) | (double.IsNaN(r.Trades) ? 0 : 2) | (double.IsNaN(r.TakerBuyVolume) ? 0 : 4) | (double.IsNaN(r.TakerBuyQuoteVolume) ? 0 : 8);
 }
@@ -100,14 +86,6 @@ internal sealed class FundingLayout : RecordLayout<FundingSettlement>
     public override string KindName => "funding";
 
     public override string[] ValueColumns { get; } = ["rate", "interval_hours"];
-
-    public override void Values(in FundingSettlement r, Span<double> v)
-    {
-        v[0] = r.Rate;
-        v[1] = r.IntervalHours;
-    }
-
-    public override FundingSettlement Make(long time, int tag, ReadOnlySpan<double> v) => new(time, v[0], v[1]);
 }
 
 internal sealed class OpenInterestLayout : RecordLayout<OpenInterestSnapshot>
@@ -115,14 +93,6 @@ internal sealed class OpenInterestLayout : RecordLayout<OpenInterestSnapshot>
     public override string KindName => "open_interest";
 
     public override string[] ValueColumns { get; } = ["open_interest", "open_interest_value"];
-
-    public override void Values(in OpenInterestSnapshot r, Span<double> v)
-    {
-        v[0] = r.OpenInterest;
-        v[1] = r.OpenInterestValue;
-    }
-
-    public override OpenInterestSnapshot Make(long time, int tag, ReadOnlySpan<double> v) => new(time, v[0], v[1]);
 }
 
 internal sealed class PositioningLayout : RecordLayout<PositioningSnapshot>
@@ -131,16 +101,6 @@ internal sealed class PositioningLayout : RecordLayout<PositioningSnapshot>
 
     public override string[] ValueColumns { get; } =
         ["long_short_ratio", "top_trader_long_short_ratio", "top_trader_position_ratio", "taker_long_short_vol_ratio"];
-
-    public override void Values(in PositioningSnapshot r, Span<double> v)
-    {
-        v[0] = r.LongShortRatio;
-        v[1] = r.TopTraderLongShortRatio;
-        v[2] = r.TopTraderPositionRatio;
-        v[3] = r.TakerLongShortVolRatio;
-    }
-
-    public override PositioningSnapshot Make(long time, int tag, ReadOnlySpan<double> v) => new(time, v[0], v[1], v[2], v[3]);
 }
 
 internal sealed class LiquidationLayout : RecordLayout<LiquidationEvent>
@@ -159,14 +119,6 @@ internal sealed class LiquidationLayout : RecordLayout<LiquidationEvent>
         LiquidationSide.Short => 1,
         var s => throw new ArgumentException($"Liquidation at {r.Time} has an unknown side ({(int)s}).", nameof(r)),
     };
-
-    public override void Values(in LiquidationEvent r, Span<double> v)
-    {
-        v[0] = r.Price;
-        v[1] = r.Quantity;
-    }
-
-    public override LiquidationEvent Make(long time, int tag, ReadOnlySpan<double> v) => new(time, (LiquidationSide)tag, v[0], v[1]);
 }
 
 internal sealed class ReferencePriceLayout : RecordLayout<ReferencePrice>
@@ -185,8 +137,4 @@ internal sealed class ReferencePriceLayout : RecordLayout<ReferencePrice>
         ReferencePriceKind.Index => 1,
         var k => throw new ArgumentException($"Reference price at {r.Time} has an unknown kind ({(int)k}).", nameof(r)),
     };
-
-    public override void Values(in ReferencePrice r, Span<double> v) => v[0] = r.Price;
-
-    public override ReferencePrice Make(long time, int tag, ReadOnlySpan<double> v) => new(time, (ReferencePriceKind)tag, v[0]);
 }

@@ -29,13 +29,14 @@ internal sealed class RecordTable<T>
     /// time order then holds no duplicate key.</summary>
     public bool TimeIsKey => KeyCount == 1;
 
-    public required Func<T, short> Tag { get; init; }
+    /// <summary>The tag of a record (<see cref="RecordFields.Tag"/>; 0 when the type has none).</summary>
+    public short Tag(T record) => (short)RecordFields.Tag(record);
 
     /// <summary>Writes the float columns of a record into the buffer (length <see cref="FloatColumns"/>).</summary>
-    public required Action<T, double[]> Floats { get; init; }
+    public void Floats(T record, double[] floats) => RecordFields.Write(record, floats);
 
     /// <summary>Builds a record from time, tag and floats.</summary>
-    public required Func<long, short, double[], T> Build { get; init; }
+    public T Build(long time, short tag, double[] floats) => RecordFields.Read<T>(time, tag, floats);
 
     /// <summary>Checks a record's non-float fields (enum values) before any I/O.</summary>
     public Action<T, int>? Check { get; init; }

@@ -11,20 +11,6 @@ internal static class RecordTables
         PerTimeframe = true,
         FloatColumns = ["open", "high", "low", "close", "volume", "quote_volume", "trades", "taker_buy_volume", "taker_buy_quote_volume"],
         KeyCount = 1,
-        Tag = _ => 0,
-        Floats = static (k, f) =>
-        {
-            f[0] = k.Open;
-            f[1] = k.High;
-            f[2] = k.Low;
-            f[3] = k.Close;
-            f[4] = k.Volume;
-            f[5] = k.QuoteVolume;
-            f[6] = k.Trades;
-            f[7] = k.TakerBuyVolume;
-            f[8] = k.TakerBuyQuoteVolume;
-        },
-        Build = static (t, _, f) => new Kline(t, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]),
     };
 
     public static readonly RecordTable<FundingSettlement> Funding = new()
@@ -33,13 +19,6 @@ internal static class RecordTables
         PerTimeframe = false,
         FloatColumns = ["funding_rate", "interval_hours"],
         KeyCount = 1,
-        Tag = _ => 0,
-        Floats = static (r, f) =>
-        {
-            f[0] = r.Rate;
-            f[1] = r.IntervalHours;
-        },
-        Build = static (t, _, f) => new FundingSettlement(t, f[0], f[1]),
     };
 
     public static readonly RecordTable<OpenInterestSnapshot> OpenInterest = new()
@@ -48,13 +27,6 @@ internal static class RecordTables
         PerTimeframe = false,
         FloatColumns = ["open_interest", "open_interest_value"],
         KeyCount = 1,
-        Tag = _ => 0,
-        Floats = static (r, f) =>
-        {
-            f[0] = r.OpenInterest;
-            f[1] = r.OpenInterestValue;
-        },
-        Build = static (t, _, f) => new OpenInterestSnapshot(t, f[0], f[1]),
     };
 
     public static readonly RecordTable<PositioningSnapshot> Positioning = new()
@@ -63,15 +35,6 @@ internal static class RecordTables
         PerTimeframe = false,
         FloatColumns = ["long_short_ratio", "top_trader_long_short_ratio", "top_trader_position_ratio", "taker_long_short_vol_ratio"],
         KeyCount = 1,
-        Tag = _ => 0,
-        Floats = static (r, f) =>
-        {
-            f[0] = r.LongShortRatio;
-            f[1] = r.TopTraderLongShortRatio;
-            f[2] = r.TopTraderPositionRatio;
-            f[3] = r.TakerLongShortVolRatio;
-        },
-        Build = static (t, _, f) => new PositioningSnapshot(t, f[0], f[1], f[2], f[3]),
     };
 
     /// <summary>Liquidations: the whole event is the key (time, side, price bits, quantity bits); never amended.</summary>
@@ -82,13 +45,6 @@ internal static class RecordTables
         TagColumn = "side",
         FloatColumns = ["price", "quantity"],
         KeyCount = 4,
-        Tag = static r => (short)r.Side,
-        Floats = static (r, f) =>
-        {
-            f[0] = r.Price;
-            f[1] = r.Quantity;
-        },
-        Build = static (t, tag, f) => new LiquidationEvent(t, (LiquidationSide)tag, f[0], f[1]),
         Check = static (r, i) =>
         {
             if (!Enum.IsDefined(r.Side))
@@ -106,9 +62,6 @@ internal static class RecordTables
         TagColumn = "kind",
         FloatColumns = ["price"],
         KeyCount = 2,
-        Tag = static r => (short)r.Kind,
-        Floats = static (r, f) => f[0] = r.Price,
-        Build = static (t, tag, f) => new ReferencePrice(t, (ReferencePriceKind)tag, f[0]),
         Check = static (r, i) =>
         {
             if (!Enum.IsDefined(r.Kind))
