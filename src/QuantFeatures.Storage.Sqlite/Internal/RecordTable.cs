@@ -27,11 +27,45 @@ internal abstract class RecordTable<T>
     /// <summary>How many leading <see cref="Columns"/> form the record's key.</summary>
     public virtual int KeyCount => 1;
 
-    /// <summary>Sets <paramref name="p"/> (one parameter per column) to the fields of <paramref name="r"/>.</summary>
-    public abstract void Bind(SqliteParameter[] p, in T r);
+    /// <summary>Whether the second column is the record's tag (liquidation side, reference price kind: <see cref="RecordFields.Tag"/>).</summary>
+    private bool HasTag => Kind is RecordKind.Liquidation or RecordKind.ReferencePrice;
+
+    /// <summary>Sets <paramref name="p"/> (one parameter per column) to the fields of <paramref name="r"/>: the time, the
+    /// tag, then the double fields (<see cref="RecordFields"/>) — key doubles encoded by <see cref="ValueCodec.Key"/>, the
+    /// others by <see cref="ValueCodec.Value"/>.</summary>
+    public void Bind(SqliteParameter[] p, in T r)
+    {
+        Span<double> values = stackalloc double[MaxDoubles];
+        RecordFields.Write(r, values);
+        int c = 0;
+        p[c++].Value = r.Time;
+        if (HasTag)
+        {
+            p[c++].Value = (long)RecordFields.Tag(r);
+        }
+
+        for (int i = 0; c < Columns.Length; i++, c++)
+        {
+            p[c].Value = c < KeyCount ? ValueCodec.Key(values[i]) : V(values[i]);
+        }
+    }
 
     /// <summary>The record in the columns starting at <paramref name="offset"/>.</summary>
-    public abstract T Read(SqliteDataReader reader, int offset);
+    public T Read(SqliteDataReader reader, int offset)
+    {
+        Span<double> values = stackalloc double[MaxDoubles];
+        int c = offset + 1;
+        int tag = HasTag ? (int)reader.GetInt64(c++) : 0;
+        for (int i = 0; c < offset + Columns.Length; i++, c++)
+        {
+            values[i] = D(reader, c);
+        }
+
+        return RecordFields.Read<T>(reader.GetInt64(offset), tag, values);
+    }
+
+    /// <summary>The most double fields of a record type (bars).</summary>
+    private const int MaxDoubles = 9;
 
     /// <summary>Checks what the type system cannot (enum values in range).</summary>
     /// <exception cref="ArgumentException">A field out of range; the message names the record.</exception>
@@ -69,23 +103,6 @@ internal sealed class KlineTable : RecordTable<Kline>
 
     public override string[] Columns { get; } =
         ["time", "open", "high", "low", "close", "volume", "quote_volume", "trades", "taker_buy_volume", "taker_buy_quote_volume"];
-
-    public override void Bind(SqliteParameter[] p, in Kline r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = V(r.Open);
-        p[2].Value = V(r.High);
-        p[3].Value = V(r.Low);
-        p[4].Value = V(r.Close);
-        p[5].Value = V(r.Volume);
-        p[6].Value = V(r.QuoteVolume);
-        p[7].Value = V(r.Trades);
-        p[8].Value = V(r.TakerBuyVolume);
-        p[9].Value = V(r.TakerBuyQuoteVolume);
-    }
-
-    public override Kline Read(SqliteDataReader r, int o) =>
-        new(r.GetInt64(o), D(r, o + 1), D(r, o + 2), D(r, o + 3), D(r, o + 4), D(r, o + 5), D(r, o + 6), D(r, o + 7), D(r, o + 8), D(r, o + 9));
 }
 
 internal sealed class FundingTable : RecordTable<FundingSettlement>
@@ -97,15 +114,6 @@ internal sealed class FundingTable : RecordTable<FundingSettlement>
     public override string Table => "funding";
 
     public override string[] Columns { get; } = ["time", "rate", "interval_hours"];
-
-    public override void Bind(SqliteParameter[] p, in FundingSettlement r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = V(r.Rate);
-        p[2].Value = V(r.IntervalHours);
-    }
-
-    public override FundingSettlement Read(SqliteDataReader r, int o) => new(r.GetInt64(o), D(r, o + 1), D(r, o + 2));
 }
 
 internal sealed class OpenInterestTable : RecordTable<OpenInterestSnapshot>
@@ -117,15 +125,6 @@ internal sealed class OpenInterestTable : RecordTable<OpenInterestSnapshot>
     public override string Table => "open_interest";
 
     public override string[] Columns { get; } = ["time", "open_interest", "open_interest_value"];
-
-    public override void Bind(SqliteParameter[] p, in OpenInterestSnapshot r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = V(r.OpenInterest);
-        p[2].Value = V(r.OpenInterestValue);
-    }
-
-    public override OpenInterestSnapshot Read(SqliteDataReader r, int o) => new(r.GetInt64(o), D(r, o + 1), D(r, o + 2));
 }
 
 internal sealed class PositioningTable : RecordTable<PositioningSnapshot>
@@ -138,17 +137,6 @@ internal sealed class PositioningTable : RecordTable<PositioningSnapshot>
 
     public override string[] Columns { get; } =
         ["time", "long_short_ratio", "top_trader_long_short_ratio", "top_trader_position_ratio", "taker_long_short_vol_ratio"];
-
-    public override void Bind(SqliteParameter[] p, in PositioningSnapshot r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = V(r.LongShortRatio);
-        p[2].Value = V(r.TopTraderLongShortRatio);
-        p[3].Value = V(r.TopTraderPositionRatio);
-        p[4].Value = V(r.TakerLongShortVolRatio);
-    }
-
-    public override PositioningSnapshot Read(SqliteDataReader r, int o) => new(r.GetInt64(o), D(r, o + 1), D(r, o + 2), D(r, o + 3), D(r, o + 4));
 }
 
 internal sealed class LiquidationTable : RecordTable<LiquidationEvent>
@@ -164,14 +152,6 @@ internal sealed class LiquidationTable : RecordTable<LiquidationEvent>
 
     public override int KeyCount => 4;
 
-    public override void Bind(SqliteParameter[] p, in LiquidationEvent r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = (long)r.Side;
-        p[2].Value = ValueCodec.Key(r.Price);
-        p[3].Value = ValueCodec.Key(r.Quantity);
-    }
-
     public override void BindKey(SqliteParameter[] keyParameters, RecordKey key)
     {
         keyParameters[0].Value = key.Time;
@@ -179,8 +159,6 @@ internal sealed class LiquidationTable : RecordTable<LiquidationEvent>
         keyParameters[2].Value = ValueCodec.Key(BitConverter.Int64BitsToDouble(key.A));
         keyParameters[3].Value = ValueCodec.Key(BitConverter.Int64BitsToDouble(key.B));
     }
-
-    public override LiquidationEvent Read(SqliteDataReader r, int o) => new(r.GetInt64(o), (LiquidationSide)r.GetInt64(o + 1), D(r, o + 2), D(r, o + 3));
 
     public override void Validate(in LiquidationEvent record)
     {
@@ -204,20 +182,11 @@ internal sealed class ReferencePriceTable : RecordTable<ReferencePrice>
 
     public override int KeyCount => 2;
 
-    public override void Bind(SqliteParameter[] p, in ReferencePrice r)
-    {
-        p[0].Value = r.Time;
-        p[1].Value = (long)r.Kind;
-        p[2].Value = V(r.Price);
-    }
-
     public override void BindKey(SqliteParameter[] keyParameters, RecordKey key)
     {
         keyParameters[0].Value = key.Time;
         keyParameters[1].Value = (long)key.Tag;
     }
-
-    public override ReferencePrice Read(SqliteDataReader r, int o) => new(r.GetInt64(o), (ReferencePriceKind)r.GetInt64(o + 1), D(r, o + 2));
 
     public override void Validate(in ReferencePrice record)
     {
