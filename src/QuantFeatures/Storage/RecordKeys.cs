@@ -55,50 +55,24 @@ public static class RecordKeys
     public static bool SameValues<T>(in T a, in T b)
         where T : struct, IMarketRecord
     {
-        if (typeof(T) == typeof(Kline))
+        if (a.Time != b.Time || RecordFields.Tag(a) != RecordFields.Tag(b))
         {
-            ref readonly var x = ref Unsafe.As<T, Kline>(ref Unsafe.AsRef(in a));
-            ref readonly var y = ref Unsafe.As<T, Kline>(ref Unsafe.AsRef(in b));
-            return x.Time == y.Time && Same(x.Open, y.Open) && Same(x.High, y.High) && Same(x.Low, y.Low) && Same(x.Close, y.Close)
-                && Same(x.Volume, y.Volume) && Same(x.QuoteVolume, y.QuoteVolume) && Same(x.Trades, y.Trades)
-                && Same(x.TakerBuyVolume, y.TakerBuyVolume) && Same(x.TakerBuyQuoteVolume, y.TakerBuyQuoteVolume);
+            return false;
         }
 
-        if (typeof(T) == typeof(FundingSettlement))
+        Span<double> x = stackalloc double[9];
+        Span<double> y = stackalloc double[9];
+        RecordFields.Write(a, x);
+        RecordFields.Write(b, y);
+        for (int i = 0, n = RecordFields.DoubleCount<T>(); i < n; i++)
         {
-            ref readonly var x = ref Unsafe.As<T, FundingSettlement>(ref Unsafe.AsRef(in a));
-            ref readonly var y = ref Unsafe.As<T, FundingSettlement>(ref Unsafe.AsRef(in b));
-            return x.Time == y.Time && Same(x.Rate, y.Rate) && Same(x.IntervalHours, y.IntervalHours);
+            if (!Same(x[i], y[i]))
+            {
+                return false;
+            }
         }
 
-        if (typeof(T) == typeof(OpenInterestSnapshot))
-        {
-            ref readonly var x = ref Unsafe.As<T, OpenInterestSnapshot>(ref Unsafe.AsRef(in a));
-            ref readonly var y = ref Unsafe.As<T, OpenInterestSnapshot>(ref Unsafe.AsRef(in b));
-            return x.Time == y.Time && Same(x.OpenInterest, y.OpenInterest) && Same(x.OpenInterestValue, y.OpenInterestValue);
-        }
-
-        if (typeof(T) == typeof(PositioningSnapshot))
-        {
-            ref readonly var x = ref Unsafe.As<T, PositioningSnapshot>(ref Unsafe.AsRef(in a));
-            ref readonly var y = ref Unsafe.As<T, PositioningSnapshot>(ref Unsafe.AsRef(in b));
-            return x.Time == y.Time && Same(x.LongShortRatio, y.LongShortRatio) && Same(x.TopTraderLongShortRatio, y.TopTraderLongShortRatio)
-                && Same(x.TopTraderPositionRatio, y.TopTraderPositionRatio) && Same(x.TakerLongShortVolRatio, y.TakerLongShortVolRatio);
-        }
-
-        if (typeof(T) == typeof(LiquidationEvent))
-        {
-            return Of(a) == Of(b);
-        }
-
-        if (typeof(T) == typeof(ReferencePrice))
-        {
-            ref readonly var x = ref Unsafe.As<T, ReferencePrice>(ref Unsafe.AsRef(in a));
-            ref readonly var y = ref Unsafe.As<T, ReferencePrice>(ref Unsafe.AsRef(in b));
-            return x.Time == y.Time && x.Kind == y.Kind && Same(x.Price, y.Price);
-        }
-
-        throw new NotSupportedException($"{typeof(T).Name} is not a record kind a market data store keeps.");
+        return true;
     }
 
     /// <summary>Bitwise equality of two doubles.</summary>
