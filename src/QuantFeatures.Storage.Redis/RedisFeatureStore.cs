@@ -163,7 +163,8 @@ public sealed class RedisFeatureStore : IFeatureStore, IAsyncDisposable
     /// <summary>
     /// Subscribes to the notifications of one series (<paramref name="symbol"/> and <paramref name="timeframe"/>), of
     /// every timeframe of a symbol (<paramref name="timeframe"/> null) or of every series (<paramref name="symbol"/> null).
-    /// Dispose the result to unsubscribe.
+    /// Dispose the result to unsubscribe. <paramref name="onUpdate"/> is called for one notification at a time, in the
+    /// order the server published them.
     /// </summary>
     /// <exception cref="ArgumentException">An invalid symbol, or a timeframe without a symbol.</exception>
     public async Task<IAsyncDisposable> SubscribeAsync(string? symbol, Timeframe? timeframe, Action<FeatureUpdateNotification> onUpdate)
@@ -188,10 +189,10 @@ public sealed class RedisFeatureStore : IFeatureStore, IAsyncDisposable
             channel = RedisChannel.Pattern(Options.KeyPrefix + "feat:" + StoreIdentifiers.ValidateSymbol(symbol) + ":*");
         }
 
-        var subscriber = Connection.GetSubscriber();
-        Action<RedisChannel, RedisValue> handler = (_, message) => onUpdate(FeatureUpdateNotification.Parse((string)message!));
-        await subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
-        return new Subscription(subscriber, channel, handler);
+        // A message queue, not a handler: the driver runs handlers concurrently, so their order would be lost.
+        var queue = await Connection.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+        queue.OnMessage(message => onUpdate(FeatureUpdateNotification.Parse((string)message.Message!)));
+        return new Subscription(queue);
     }
 
     /// <inheritdoc/>
@@ -511,8 +512,8 @@ public sealed class RedisFeatureStore : IFeatureStore, IAsyncDisposable
         public volatile string? StoredDefinitionsId;
     }
 
-    private sealed class Subscription(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> handler) : IAsyncDisposable
+    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await subscriber.UnsubscribeAsync(channel, handler).ConfigureAwait(false);
+        public async ValueTask DisposeAsync() => await queue.UnsubscribeAsync().ConfigureAwait(false);
     }
 }
