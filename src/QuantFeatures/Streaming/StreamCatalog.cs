@@ -7,7 +7,8 @@ namespace QuantFeatures.Streaming;
 /// </summary>
 internal static partial class StreamCatalog
 {
-    private static readonly Dictionary<string, Func<StreamContext, FeatureStream>> Factories = Build();
+    private static readonly Builder Registered = Build();
+    private static readonly Dictionary<string, Func<StreamContext, FeatureStream>> Factories = Registered.Map;
 
     /// <summary>Whether the feature has a stream.</summary>
     public static bool Has(string name) => Factories.ContainsKey(name);
@@ -15,7 +16,11 @@ internal static partial class StreamCatalog
     /// <summary>The factory of a feature's stream.</summary>
     public static bool TryGet(string name, out Func<StreamContext, FeatureStream> factory) => Factories.TryGetValue(name, out factory!);
 
-    private static Dictionary<string, Func<StreamContext, FeatureStream>> Build()
+    /// <summary>What the feature's stream remembers at the engine's timeframe (<see cref="StreamMemory.Unbounded"/> unless declared).</summary>
+    public static StreamMemory MemoryOf(string name, StreamContext ctx) =>
+        Registered.Memories.TryGetValue(name, out var memory) ? memory(ctx) : StreamMemory.Unbounded;
+
+    private static Builder Build()
     {
         var b = new Builder();
         RegisterPrice(b);
@@ -23,7 +28,8 @@ internal static partial class StreamCatalog
         RegisterDerivatives(b);
         RegisterTimeQuality(b);
         RegisterMicrostructure(b);
-        return b.Map;
+        DeclareMemory(b);
+        return b;
     }
 
     static partial void RegisterPrice(Builder b);
@@ -35,6 +41,8 @@ internal static partial class StreamCatalog
     static partial void RegisterTimeQuality(Builder b);
 
     static partial void RegisterMicrostructure(Builder b);
+
+    static partial void DeclareMemory(Builder b);
 
     /// <summary>Collects the factories; a name must be a catalogue feature, registered once.</summary>
     internal sealed class Builder
@@ -52,6 +60,31 @@ internal static partial class StreamCatalog
             if (!Map.TryAdd(name, factory))
             {
                 throw new InvalidOperationException($"Stream for '{name}' registered twice.");
+            }
+        }
+
+        public Dictionary<string, Func<StreamContext, StreamMemory>> Memories { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Declares what a registered stream remembers (see <see cref="StreamMemory"/>).</summary>
+        public void Memory(string name, Func<StreamContext, StreamMemory> memory)
+        {
+            if (!Map.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"Memory of '{name}', which has no stream.");
+            }
+
+            if (!Memories.TryAdd(name, memory))
+            {
+                throw new InvalidOperationException($"Memory of '{name}' declared twice.");
+            }
+        }
+
+        /// <summary>Declares the same memory for several streams.</summary>
+        public void Memory(IEnumerable<string> names, Func<StreamContext, StreamMemory> memory)
+        {
+            foreach (var name in names)
+            {
+                Memory(name, memory);
             }
         }
 

@@ -21,6 +21,23 @@ internal sealed class StreamContext
         Bar = new StreamingBar();
     }
 
+    /// <summary>A context for a warm-start worker: the same configuration and settlements, its own bar, serial and values.</summary>
+    private StreamContext(StreamContext main)
+    {
+        UsesSettlements = main.UsesSettlements;
+        Timeframe = main.Timeframe;
+        Options = main.Options;
+        Columns = main.Columns;
+        _resolve = main._resolve;
+        PeriodsPerYear = main.PeriodsPerYear;
+        Settlements = main.Settlements;
+        Bar = new StreamingBar();
+        Values = new double[main.Values.Length];
+    }
+
+    /// <summary>A context of the same engine for streams stepped on another thread (see the private constructor).</summary>
+    internal StreamContext ForWorker() => new(this);
+
     public Timeframe Timeframe { get; }
 
     public FeatureEngineerOptions Options { get; }
@@ -52,8 +69,16 @@ internal sealed class StreamContext
     /// <summary>The settlements given to the engine, in time order, each with the decision time from which it counts.</summary>
     public List<(double Time, double Rate, double IntervalHours, long AvailableAt)> Settlements { get; } = [];
 
+    /// <summary>While a stream is created: the features it reads and the shared steps it uses (the engine's dependency graph).</summary>
+    internal StreamLinks? Links { get; set; }
+
     /// <summary>A handle to another feature (created with its dependencies); read it per bar with <see cref="Value"/>.</summary>
-    public FeatureHandle Feature(string name) => new(_resolve(name));
+    public FeatureHandle Feature(string name)
+    {
+        int index = _resolve(name);
+        Links?.Features.Add(index);
+        return new(index);
+    }
 
     /// <summary>The value at the current bar of the feature behind <paramref name="handle"/>.</summary>
     public double Value(FeatureHandle handle) => Values[handle.Index];
@@ -65,6 +90,7 @@ internal sealed class StreamContext
     public T Shared<T>(string key, Func<T> create)
         where T : SharedStep
     {
+        Links?.Shared.Add(key);
         if (!_shared.TryGetValue(key, out var step))
         {
             step = create();
@@ -77,4 +103,12 @@ internal sealed class StreamContext
     /// <summary>Bars of a horizon at the engine's timeframe (the catalogue offers the feature only where this is whole).</summary>
     public int Bars(TimeSpan horizon) =>
         Timeframe.TryGetBars(horizon, out int bars) ? bars : throw new ArgumentException($"Horizon {horizon} is not a whole multiple of the timeframe {Timeframe}.");
+}
+
+/// <summary>The features a stream reads (engine indices) and the keys of the shared steps it uses.</summary>
+internal sealed class StreamLinks
+{
+    public List<int> Features { get; } = [];
+
+    public List<string> Shared { get; } = [];
 }

@@ -18,12 +18,14 @@ namespace QuantFeatures.Streaming;
 /// ratio, mark/index and liquidation columns, as <see cref="Data.MarketDataLoader"/> fills them). Event-time funding
 /// features rebuild the settlements from those columns, as on a frame without a funding history.</para>
 /// </remarks>
-public sealed class StreamingFeatureEngine
+public sealed partial class StreamingFeatureEngine
 {
     private const int FormatVersion = 1;
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
+    private readonly List<StreamLinks> _links = [];
+    private readonly List<StreamMemory> _memory = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
     private readonly int[] _outputs;
@@ -139,13 +141,19 @@ public sealed class StreamingFeatureEngine
     }
 
     /// <summary>Commits every bar of <paramref name="frame"/> in order.</summary>
+    /// <remarks>On an engine that has committed no bar yet (a warm start), each stream replays only the bars its state
+    /// can remember (see <see cref="StreamMemory"/>), and independent groups of streams replay on two threads: the state
+    /// and every later value are the same, bit for bit, as committing every bar one by one.</remarks>
     public void UpdateAll(MarketFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var bar = new StreamingBar();
-        for (int t = 0; t < frame.Length; t++)
+        if (BarCount == 0 && frame.Length > 0)
         {
-            Update(bar.Load(frame, t));
+            WarmReplay(frame);
+        }
+        else
+        {
+            ReplayEachBar(frame);
         }
     }
 
@@ -448,10 +456,24 @@ public sealed class StreamingFeatureEngine
             throw new InvalidOperationException($"Feature '{name}' depends on itself.");
         }
 
-        var stream = factory(_ctx);
+        var outer = _ctx.Links;
+        var links = new StreamLinks();
+        _ctx.Links = links;
+        FeatureStream stream;
+        try
+        {
+            stream = factory(_ctx);
+        }
+        finally
+        {
+            _ctx.Links = outer;
+        }
+
         _creating.Remove(name);
         int index = _streams.Count;
         _streams.Add(stream);
+        _links.Add(links);
+        _memory.Add(StreamCatalog.MemoryOf(name, _ctx));
         _index[name] = index;
         return index;
     }

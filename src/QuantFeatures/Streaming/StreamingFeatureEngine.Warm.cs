@@ -1,0 +1,214 @@
+namespace QuantFeatures.Streaming;
+
+/// <summary>The warm start: a fresh engine replays a history, each stream only as far back as its state remembers.</summary>
+public sealed partial class StreamingFeatureEngine
+{
+    /// <summary>Below this many stream × bar steps a warm start runs on one thread (a second one costs more than it saves).</summary>
+    private const long ParallelSteps = 2_000_000;
+
+    /// <summary>The first bar each stream replayed in the last warm start (engine order; for tests and diagnostics).</summary>
+    internal int[] WarmStarts { get; private set; } = [];
+
+    /// <summary>The first bar the stream of <paramref name="name"/> replayed in the last warm start (−1: none).</summary>
+    internal int WarmStartOf(string name) => _index.TryGetValue(name, out int i) && i < WarmStarts.Length ? WarmStarts[i] : -1;
+
+    /// <summary>Whether the last warm start ran on two threads.</summary>
+    internal bool WarmParallel { get; private set; }
+
+    /// <summary>Commits every bar of <paramref name="frame"/> one by one (the general path).</summary>
+    private void ReplayEachBar(MarketFrame frame)
+    {
+        var bar = new StreamingBar();
+        for (int t = 0; t < frame.Length; t++)
+        {
+            Update(bar.Load(frame, t));
+        }
+    }
+
+    /// <summary>
+    /// Commits every bar of <paramref name="frame"/> into this fresh engine: stream i steps bars [start_i, n) only, where
+    /// start_i is the latest bar its <see cref="StreamMemory"/> allows (and early enough that every feature it reads is
+    /// exact from there on); groups of streams that share nothing step on two threads, each with its own context.
+    /// </summary>
+    private void WarmReplay(MarketFrame frame)
+    {
+        var time = frame.TimeArray;
+        int n = frame.Length;
+        for (int t = 1; t < n; t++)
+        {
+            if (time[t] < time[t - 1] + Timeframe.Milliseconds)
+            {
+                ReplayEachBar(frame); // rejects the bar where committing one by one does
+                return;
+            }
+        }
+
+        int[] starts = Starts(n);
+        var workers = Partition(starts, n);
+        WarmParallel = workers.Count > 1;
+        var columns = Columns.Select(c => (int)c).Where(c => c < frame.ColumnArrays.Length && frame.ColumnArrays[c] is not null)
+            .Select(c => (c, frame.ColumnArrays[c]!)).ToArray();
+        if (workers.Count == 1)
+        {
+            Replay(_ctx, workers[0], starts, time, columns);
+        }
+        else
+        {
+            var other = _ctx.ForWorker();
+            var task = Task.Run(() => Replay(other, workers[1], starts, time, columns));
+            try
+            {
+                Replay(_ctx, workers[0], starts, time, columns);
+            }
+            finally
+            {
+                task.GetAwaiter().GetResult();
+            }
+
+            foreach (int i in workers[1])
+            {
+                _values[i] = other.Values[i];
+            }
+
+            _ctx.Serial = other.Serial;
+        }
+
+        WarmStarts = starts;
+        _lastOpenTime = time[n - 1];
+        BarCount = n;
+    }
+
+    /// <summary>Each stream's first bar: the latest its memory allows, and no later than its readers need it exact.</summary>
+    private int[] Starts(int n)
+    {
+        int count = _streams.Count;
+        var latest = new long[count];
+        Array.Fill(latest, long.MaxValue);
+        var starts = new int[count];
+        for (int i = count - 1; i >= 0; i--) // readers come after the features they read
+        {
+            int start = _memory[i].Start(n, (int)Math.Clamp(latest[i], int.MinValue, int.MaxValue));
+            starts[i] = start;
+            foreach (int d in _links[i].Features)
+            {
+                var m = _memory[d];
+                long exactFrom = m.IsBounded ? (long)start - m.Bars : 0; // d must have converged by the time i starts
+                latest[d] = Math.Min(latest[d], exactFrom);
+            }
+        }
+
+        return starts;
+    }
+
+    /// <summary>The streams split in one or two lists (engine order) of whole groups: streams linked by a read or a
+    /// shared step stay together.</summary>
+    private List<int[]> Partition(int[] starts, int n)
+    {
+        int count = _streams.Count;
+        var parent = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            parent[i] = i;
+        }
+
+        int Find(int i)
+        {
+            while (parent[i] != i)
+            {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+
+            return i;
+        }
+
+        var firstUser = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            foreach (int d in _links[i].Features)
+            {
+                parent[Find(d)] = Find(i);
+            }
+
+            foreach (string key in _links[i].Shared)
+            {
+                if (firstUser.TryGetValue(key, out int u))
+                {
+                    parent[Find(u)] = Find(i);
+                }
+                else
+                {
+                    firstUser[key] = i;
+                }
+            }
+        }
+
+        long total = 0;
+        var cost = new Dictionary<int, long>();
+        for (int i = 0; i < count; i++)
+        {
+            long steps = n - starts[i];
+            total += steps;
+            int root = Find(i);
+            cost[root] = cost.GetValueOrDefault(root) + steps;
+        }
+
+        if (count == 0 || total < ParallelSteps || Environment.ProcessorCount < 2)
+        {
+            return [Enumerable.Range(0, count).ToArray()];
+        }
+
+        var side = new Dictionary<int, int>();
+        long[] load = [0, 0];
+        foreach (var (root, steps) in cost.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key))
+        {
+            int w = load[0] <= load[1] ? 0 : 1;
+            side[root] = w;
+            load[w] += steps;
+        }
+
+        var lists = new List<int>[] { [], [] };
+        for (int i = 0; i < count; i++)
+        {
+            lists[side[Find(i)]].Add(i);
+        }
+
+        return lists[1].Count == 0 ? [[.. lists[0]]] : [[.. lists[0]], [.. lists[1]]];
+    }
+
+    /// <summary>Steps <paramref name="members"/> (engine order) over the bars, each from its start, in
+    /// <paramref name="ctx"/>: one segment per distinct start, with the streams active in it.</summary>
+    private void Replay(StreamContext ctx, int[] members, int[] starts, long[] time, (int Column, double[] Values)[] columns)
+    {
+        if (members.Length == 0)
+        {
+            return;
+        }
+
+        int n = time.Length;
+        var bar = ctx.Bar;
+        var into = bar.Values;
+        var values = ctx.Values;
+        var bounds = members.Select(i => starts[i]).Distinct().Order().Append(n).ToArray();
+        for (int k = 0; k + 1 < bounds.Length; k++)
+        {
+            int from = bounds[k], to = bounds[k + 1];
+            int[] active = [.. members.Where(i => starts[i] <= from)];
+            var steps = active.Select(i => _steps[i]).ToArray();
+            for (int t = from; t < to; t++)
+            {
+                bar.OpenTime = time[t];
+                foreach (var (column, source) in columns)
+                {
+                    into[column] = source[t];
+                }
+
+                ctx.Serial = t + 1;
+                for (int j = 0; j < steps.Length; j++)
+                {
+                    values[active[j]] = steps[j](ctx);
+                }
+            }
+        }
+    }
+}
