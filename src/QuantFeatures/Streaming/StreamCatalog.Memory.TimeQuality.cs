@@ -1,0 +1,19 @@
+using QuantFeatures.Quality;
+
+namespace QuantFeatures.Streaming;
+
+/// <summary>Memories of the time and quality family's streams (see <see cref="StreamMemory"/>).</summary>
+internal static partial class StreamCatalog
+{
+    static partial void DeclareTimeQualityMemory(Builder b)
+    {
+        // The shared CalendarStep: a pure function of the bar's decision time (its table only caches values it would
+        // compute again bit for bit).
+        b.Memory(["hour_sin", "hour_cos", "dow_sin", "dow_cos"], _ => StreamMemory.None);
+        b.Memory("gap_detected", _ => StreamMemory.Last(2)); // GapState: the previous bar's open time
+        // VolumeAnomalyState: a RollingMomentsState (a ring and a MomentsWindow), read before the bar is added.
+        b.Memory("volume_anomaly", _ => StreamMemory.Moments(QualityRules.VolumeAnomalyPeriod));
+        b.Memory("data_completeness", _ => StreamMemory.None); // point-wise over the bar's columns
+        b.Memory("quality_score", _ => StreamMemory.None); // reads data_completeness, gap_detected, volume_anomaly at the bar
+    }
+}
