@@ -21,6 +21,8 @@ public class StreamingWarmStartTests
         { 14, "15m", 17_400, 0.01, false, true },
         { 15, "1h", 15_873, 0.15, true, false },
         { 16, "1m", 13_000, 0.005, true, true },
+        { 17, "1m", 24_000, 0.0003, false, false }, // a NaN every few thousand bars: long before a stream's replay starts
+        { 18, "5m", 31_000, 0.001, true, false },
     };
 
     [Theory]
