@@ -65,12 +65,10 @@ public sealed partial class StreamingFeatureEngine
                 task.GetAwaiter().GetResult();
             }
 
-            foreach (int i in workers[1])
+            foreach (int i in workers[1].SelectMany(g => g))
             {
                 _values[i] = other.Values[i];
             }
-
-            _ctx.Serial = other.Serial;
         }
 
         WarmStarts = starts;
@@ -100,9 +98,9 @@ public sealed partial class StreamingFeatureEngine
         return starts;
     }
 
-    /// <summary>The streams split in one or two lists (engine order) of whole groups: streams linked by a read or a
-    /// shared step stay together.</summary>
-    private List<int[]> Partition(int[] starts, int n)
+    /// <summary>The groups of streams that share nothing (streams linked by a read or a shared step stay together), each
+    /// in engine order, dealt to one or two workers by their number of steps.</summary>
+    private List<List<int[]>> Partition(int[] starts, int n)
     {
         int count = _streams.Count;
         var parent = new int[count];
@@ -143,49 +141,32 @@ public sealed partial class StreamingFeatureEngine
             }
         }
 
-        long total = 0;
-        var cost = new Dictionary<int, long>();
-        for (int i = 0; i < count; i++)
+        var groups = Enumerable.Range(0, count).GroupBy(Find).Select(g => g.Order().ToArray())
+            .Select(g => (Members: g, Steps: g.Sum(i => (long)n - starts[i]))).OrderByDescending(g => g.Steps).ThenBy(g => g.Members[0]).ToList();
+        long total = groups.Sum(g => g.Steps);
+        if (total < ParallelSteps || Environment.ProcessorCount < 2 || groups.Count < 2)
         {
-            long steps = n - starts[i];
-            total += steps;
-            int root = Find(i);
-            cost[root] = cost.GetValueOrDefault(root) + steps;
+            return [groups.Select(g => g.Members).ToList()];
         }
 
-        if (count == 0 || total < ParallelSteps || Environment.ProcessorCount < 2)
-        {
-            return [Enumerable.Range(0, count).ToArray()];
-        }
-
-        var side = new Dictionary<int, int>();
+        var workers = new List<List<int[]>> { new(), new() };
         long[] load = [0, 0];
-        foreach (var (root, steps) in cost.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key))
+        foreach (var (members, steps) in groups)
         {
             int w = load[0] <= load[1] ? 0 : 1;
-            side[root] = w;
+            workers[w].Add(members);
             load[w] += steps;
         }
 
-        var lists = new List<int>[] { [], [] };
-        for (int i = 0; i < count; i++)
-        {
-            lists[side[Find(i)]].Add(i);
-        }
-
-        return lists[1].Count == 0 ? [[.. lists[0]]] : [[.. lists[0]], [.. lists[1]]];
+        return workers;
     }
 
-    /// <summary>Steps <paramref name="members"/> (engine order) over the bars, each from its start, in
-    /// <paramref name="ctx"/>: one segment per distinct start, with the streams active in it.</summary>
-    private void Replay(StreamContext ctx, int[] members, int[] starts, long[] time, (int Column, double[] Values)[] columns)
+    /// <summary>Steps the streams of <paramref name="groups"/> over the bars in engine order, each from its start: one
+    /// segment per distinct start, with the streams active in it.</summary>
+    private void Replay(StreamContext ctx, List<int[]> groups, int[] starts, long[] time, (int Column, double[] Values)[] columns)
     {
-        if (members.Length == 0)
-        {
-            return;
-        }
-
         int n = time.Length;
+        int[] members = [.. groups.SelectMany(g => g).Order()];
         var bar = ctx.Bar;
         var into = bar.Values;
         var values = ctx.Values;
