@@ -21,17 +21,25 @@ public static partial class Indicators
     /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN. The running sum is kept as an unevaluated
     /// pair of doubles (TwoSum on every add and remove), so a spike entering and leaving the window leaves no residue:
     /// the sum of a window equals its exact sum rounded once, and is exactly 0 when every value of the window is 0.
-    /// Made for sparse, spiky series (liquidations). Equals looping <see cref="RollingSumState.Update"/>.</remarks>
+    /// Made for sparse, spiky series (liquidations). Like the other window sums it is recomputed from the window (from
+    /// zero, in time order) after every <see cref="SumRecomputeInterval"/> updates, so its state depends on the window
+    /// alone from then on. Equals looping <see cref="RollingSumState.Update"/>.</remarks>
     public static void RollingSum(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
         Guard.Period(period);
         CheckDestination(source.Length, destination);
         var sum = default(CompensatedWindowSum);
+        int interval = SumRecomputeInterval(period);
         for (int i = 0; i < source.Length; i++)
         {
             bool full = i >= period;
             sum.Slide(source[i], full ? source[i - period] : 0.0, full);
             destination[i] = i >= period - 1 && sum.NanCount == 0 ? sum.Value : double.NaN;
+            if ((i + 1) % interval == 0)
+            {
+                int start = Math.Max(0, i + 1 - period);
+                sum.Recompute(source[start..(i + 1)], default, squares: false);
+            }
         }
     }
 
@@ -52,16 +60,23 @@ public static partial class Indicators
     /// <remarks>Lookback <c>period − 1</c>; NaN while the window holds a NaN, on a flat window (every value equal, e.g. a
     /// day without liquidations) and when the variance rounds to ≤ 0. <c>var = (Σx² − Σx · mean) / (n − 1)</c> with both
     /// sums exact to one rounding: accurate when the spread is not tiny against the level, which holds for series that
-    /// are mostly 0 (use <see cref="RollingZScore"/> for prices). Equals looping <see cref="SpikeZScoreState.Update"/>.</remarks>
+    /// are mostly 0 (use <see cref="RollingZScore"/> for prices). Both sums are recomputed from the window on the schedule of
+    /// <see cref="RollingSum"/>. Equals looping <see cref="SpikeZScoreState.Update"/>.</remarks>
     public static void SpikeZScore(ReadOnlySpan<double> source, int period, Span<double> destination)
     {
         Guard.Period(period, min: 2);
         CheckDestination(source.Length, destination);
         var step = new SpikeZScoreStep(period);
+        int interval = SumRecomputeInterval(period);
         for (int i = 0; i < source.Length; i++)
         {
             bool full = i >= period;
             destination[i] = step.Update(source[i], full ? source[i - period] : double.NaN, full, i >= period - 1);
+            if ((i + 1) % interval == 0)
+            {
+                int start = Math.Max(0, i + 1 - period);
+                step.Recompute(source[start..(i + 1)], default);
+            }
         }
     }
 
@@ -329,6 +344,23 @@ internal struct CompensatedWindowSum
     /// <summary>Adds a term (a NaN is counted apart).</summary>
     public void Include(double x) => Slide(x, 0.0, full: false);
 
+    /// <summary>Recomputes the sum from the window's terms (given in chronological order as two parts, or their squares),
+    /// added from zero: afterwards the state is a function of the window alone, whatever rounding the slides left in
+    /// <see cref="Lo"/> (which is what lets a warm start replay only the window's schedule, see the kernels' remarks).</summary>
+    public void Recompute(ReadOnlySpan<double> older, ReadOnlySpan<double> newer, bool squares)
+    {
+        this = default;
+        foreach (double v in older)
+        {
+            Include(squares ? v * v : v);
+        }
+
+        foreach (double v in newer)
+        {
+            Include(squares ? v * v : v);
+        }
+    }
+
     /// <summary>Removes a term added before.</summary>
     public void Exclude(double x) => Slide(0.0, x, full: true);
 }
@@ -339,6 +371,8 @@ public struct RollingSumState
 {
     private Ring _ring;
     private CompensatedWindowSum _sum;
+    private readonly int _interval;
+    private int _untilRecompute;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
     public RollingSumState(int period)
@@ -346,6 +380,8 @@ public struct RollingSumState
         Guard.Period(period);
         _ring = new Ring(period);
         _sum = default;
+        _interval = Indicators.SumRecomputeInterval(period);
+        _untilRecompute = _interval;
     }
 
     /// <summary>Adds the next value and returns the window's sum (NaN until full or while it holds a NaN; exactly 0 when
@@ -355,7 +391,16 @@ public struct RollingSumState
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
         _sum.Slide(value, old, full);
-        return _ring.IsFull && _sum.NanCount == 0 ? _sum.Value : double.NaN;
+        double result = _ring.IsFull && _sum.NanCount == 0 ? _sum.Value : double.NaN;
+        if (--_untilRecompute == 0)
+        {
+            // After the output, at every multiple of the interval, as the batch kernel.
+            _untilRecompute = _interval;
+            var (older, newer) = _ring.Chronological();
+            _sum.Recompute(older.Span, newer.Span, squares: false);
+        }
+
+        return result;
     }
 }
 
@@ -392,6 +437,13 @@ internal struct SpikeZScoreStep
         double variance = (_squares.Value - (_sum.Value * mean)) / (_period - 1);
         return variance > 0 ? Ratio.Divide(incoming - mean, Math.Sqrt(variance)) : double.NaN;
     }
+
+    /// <summary>Recomputes both sums from the window (chronological, as two parts).</summary>
+    public void Recompute(ReadOnlySpan<double> older, ReadOnlySpan<double> newer)
+    {
+        _sum.Recompute(older, newer, squares: false);
+        _squares.Recompute(older, newer, squares: true);
+    }
 }
 
 /// <summary>Incremental state of <see cref="Indicators.SpikeZScore"/>.</summary>
@@ -400,6 +452,8 @@ public struct SpikeZScoreState
 {
     private Ring _ring;
     private SpikeZScoreStep _step;
+    private readonly int _interval;
+    private int _untilRecompute;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars (≥ 2).</summary>
     public SpikeZScoreState(int period)
@@ -407,6 +461,8 @@ public struct SpikeZScoreState
         Guard.Period(period, min: 2);
         _ring = new Ring(period);
         _step = new SpikeZScoreStep(period);
+        _interval = Indicators.SumRecomputeInterval(period);
+        _untilRecompute = _interval;
     }
 
     /// <summary>Adds the next value and returns its z-score in the window.</summary>
@@ -414,6 +470,14 @@ public struct SpikeZScoreState
     {
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
-        return _step.Update(value, old, full, _ring.IsFull);
+        double result = _step.Update(value, old, full, _ring.IsFull);
+        if (--_untilRecompute == 0)
+        {
+            _untilRecompute = _interval;
+            var (older, newer) = _ring.Chronological();
+            _step.Recompute(older.Span, newer.Span);
+        }
+
+        return result;
     }
 }

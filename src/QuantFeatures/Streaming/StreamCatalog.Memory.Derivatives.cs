@@ -4,10 +4,7 @@ namespace QuantFeatures.Streaming;
 /// <remarks>
 /// <para>Left unbounded (undeclared): the recursive states (<c>oi_ema_*</c>: EmaState; <c>oi_macd*</c>: MacdState of the
 /// shared "oi:macd" step), TA-Lib's running Σx and Σx² of the bands (<c>oi_bb_*</c>: BollingerState, restarted only by a
-/// NaN, never recomputed from the window), every <c>RollingSumState</c> and <c>SpikeZScoreState</c> (a
-/// CompensatedWindowSum never recomputed: its hi/lo pair depends on the values that already left, and it resets only when
-/// every term of the window is 0: <c>oi_volume_ratio</c>, the 1h liquidation sums, <c>liq_imbalance_1h</c>,
-/// <c>liq_spike_24h</c>, <c>liq_zscore_24h</c>), and every FundingWindowState (<c>funding_rate_change</c>,
+/// NaN, never recomputed from the window), and every FundingWindowState (<c>funding_rate_change</c>,
 /// <c>cumulative_funding_7d</c>, <c>funding_zscore_30d</c> and the extreme flags, <c>funding_percentile_252d</c>: the last
 /// settlement seen, the rate before it, the interval in force and the end of the last hole can be arbitrarily old, the
 /// window's sum is a compensated sum never recomputed, the bar counter gates the lookback, and with the engine's
@@ -53,6 +50,7 @@ internal static partial class StreamCatalog
         // The stateless "oi:ln" LogStep and two LagState(20) rings (of ln OI and of ln volume_sma_20, read at the bar).
         b.Memory("oi_volume_divergence_20", _ => StreamMemory.Last(21));
         b.Memory("oi_regime_5", _ => StreamMemory.Last(6)); // two LagState(5) rings (close, OI)
+        b.Memory("oi_volume_ratio", ctx => StreamMemory.Sum(ctx.Bars(Day))); // RollingSumState of the volume (recomputed on the Sum schedule)
     }
 
     private static void DeclareFundingMemory(Builder b)
@@ -71,6 +69,16 @@ internal static partial class StreamCatalog
         b.Memory("avg_liq_size_1h", _ => StreamMemory.None); // reads liquidation_vol_1h and liquidation_count_1h at the bar
         b.Memory("liq_long_short_ratio_1h", _ => StreamMemory.None); // reads long_liq_vol_1h and short_liq_vol_1h at the bar
         b.Memory("liquidation_intensity", _ => StreamMemory.None); // the bar's total over its quote volume
+
+        // RollingSumState / SpikeZScoreState: a ring and compensated sums recomputed from the window on the Sum schedule.
+        foreach (string name in (ReadOnlySpan<string>)["liquidation_vol_1h", "long_liq_vol_1h", "short_liq_vol_1h", "liquidation_count_1h"])
+        {
+            b.Memory(name, ctx => StreamMemory.Sum(ctx.Bars(Hour)));
+        }
+
+        b.Memory("liq_imbalance_1h", ctx => StreamMemory.Sum(ctx.Bars(Hour))); // its own 1h sum of the net (and reads liquidation_vol_1h)
+        b.Memory("liq_spike_24h", ctx => StreamMemory.Sum(ctx.Bars(Day)));
+        b.Memory("liq_zscore_24h", ctx => StreamMemory.Sum(ctx.Bars(Day)));
     }
 
     private static void DeclarePositioningMemory(Builder b)

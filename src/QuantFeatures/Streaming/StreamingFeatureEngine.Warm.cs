@@ -4,7 +4,7 @@ namespace QuantFeatures.Streaming;
 public sealed partial class StreamingFeatureEngine
 {
     /// <summary>Below this many stream × bar steps a warm start runs on one thread (a second one costs more than it saves).</summary>
-    private const long ParallelSteps = 2_000_000;
+    private const long ParallelSteps = 500_000;
 
     /// <summary>The first bar each stream replayed in the last warm start (engine order; for tests and diagnostics).</summary>
     internal int[] WarmStarts { get; private set; } = [];
