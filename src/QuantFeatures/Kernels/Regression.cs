@@ -173,7 +173,7 @@ internal struct RegressionWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref MeanY, ref M2, ref Sxy, incoming - Shift, outgoing - Shift);

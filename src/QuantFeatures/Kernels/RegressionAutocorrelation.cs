@@ -148,7 +148,7 @@ internal struct AutocorrelationWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref Sa, ref Saa, ref Sb, ref Sbb, ref Sab, incoming - Shift, previous - Shift, outgoing - Shift, outgoingPrevious - Shift);

@@ -102,7 +102,7 @@ internal struct TermSumWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             (Sum, NonZero) = Slide(Sum, NonZero, incoming, outgoing);
