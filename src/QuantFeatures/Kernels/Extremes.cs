@@ -153,8 +153,8 @@ public struct RollingExtremumState
 
         if (_extremeIndex < windowStart || _extremeIndex < 0)
         {
-            var (older, newer) = _ring.Chronological();
-            int found = Rescan(older.Span, newer.Span, out _extreme);
+            _ring.Parts(out var older, out var newer);
+            int found = Rescan(older, newer, out _extreme);
             _extremeIndex = found < 0 ? -1 : t - (_ring.Count - 1) + found;
         }
         else if (_max ? value >= _extreme : value <= _extreme)
