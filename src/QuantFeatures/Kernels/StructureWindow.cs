@@ -142,6 +142,7 @@ internal struct TermSumWindow
     }
 
     /// <summary>Ends an exact recomputation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetExact(double sum, int nonZero)
     {
         Sum = nonZero == 0 ? 0.0 : sum;
@@ -166,6 +167,7 @@ internal struct TermSumState
 
     /// <summary>Adds the next term; returns the window sum (NaN until full or while a NaN is in the window).</summary>
     /// <remarks>The batch side is <see cref="Indicators.RollingTermSum{TSeries}"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the range-volatility and efficiency states inline it whole
     public double Update(double term)
     {
         _ring.Push(term);
@@ -179,7 +181,16 @@ internal struct TermSumState
 
         if (recompute)
         {
-            _w.Recompute(_ring.Last(p));
+            // TermSumWindow.Recompute(_ring.Last(p)): the same terms in the same (chronological) order, read by index so
+            // that Update makes no call on any path.
+            double sum = 0;
+            int nonZero = 0;
+            for (int back = p - 1; back >= 0; back--)
+            {
+                TermSumWindow.Accumulate(ref sum, ref nonZero, _ring.Back(back));
+            }
+
+            _w.SetExact(sum, nonZero);
         }
 
         return _w.Sum;
