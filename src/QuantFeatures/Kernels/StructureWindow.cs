@@ -44,7 +44,24 @@ internal struct MirrorRing
     public readonly double Back(int back) => _buffer[_pos + _capacity - 1 - back];
 
     /// <summary>The last <paramref name="m"/> values (m ≤ capacity) in chronological order.</summary>
-    public readonly ReadOnlySpan<double> Last(int m) => _buffer.AsSpan(_pos + _capacity - m, m);
+    /// <remarks>The span's first and last elements are read with the array's own bounds checks, so the span lies inside
+    /// the array whatever the fields hold (an <see cref="IndexOutOfRangeException"/> otherwise, where
+    /// <c>AsSpan(start, m)</c> threw an <see cref="ArgumentOutOfRangeException"/>); no call on any path, so the states'
+    /// recomputations from it inline into their <c>Update</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<double> Last(int m)
+    {
+        if (m <= 0)
+        {
+            // AsSpan(start, 0) is empty for any start in [0, length]; a negative m is never asked for.
+            return default;
+        }
+
+        int start = _pos + _capacity - m;
+        ref double first = ref _buffer[start];
+        _ = _buffer[start + m - 1]; // in bounds too: the whole range [start, start + m) is inside the array
+        return MemoryMarshal.CreateReadOnlySpan(ref first, m);
+    }
 }
 
 /// <summary>Shared constants of the rolling statistics kernels.</summary>
