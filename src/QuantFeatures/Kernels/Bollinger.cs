@@ -166,6 +166,7 @@ public struct BollingerState
 
     /// <summary>TA-Lib's running-sum step: returns Σx (and Σx² in <paramref name="sumSq"/>) of the window ending with
     /// <paramref name="value"/>, NaN while the window is not full or holds a NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Accumulate(double value, out double sumSq)
     {
         if (double.IsNaN(value))

@@ -125,7 +125,8 @@ public struct EmaState
         return Seed(value);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Inlined as well: a handful of operations, and the callers (MACD lines, ATR, oscillators) then make no call on any path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Seed(double value)
     {
         if (double.IsNaN(value))

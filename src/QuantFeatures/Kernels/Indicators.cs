@@ -28,6 +28,22 @@ public static partial class Indicators
     /// </summary>
     internal static int SumRecomputeInterval(int period) => RecomputeInterval * Math.Max(1, (period + 127) / 128);
 
+    /// <summary>
+    /// <c>count % interval == 0</c> for an <paramref name="interval"/> ≥ 1, without an integer division on almost every
+    /// call: a multiple of <paramref name="interval"/> is a multiple of its lowest set bit (also in two's complement, so
+    /// for a negative <paramref name="count"/> too), so the division runs only when the low bits are all 0 (1 call in
+    /// 1,024 for the running-sum intervals, 1 in 8 or more for the others). The same answer as the remainder on every
+    /// input, so a recomputation fires on exactly the same update.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsMultiple(int count, int interval) =>
+        (count & ((interval & -interval) - 1)) == 0 && count % interval == 0;
+
+    /// <summary><c>t % interval == 0</c> for a bar index (the same test as <see cref="IsMultiple(int, int)"/>, without a 64-bit division on almost every call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsMultiple(long t, int interval) =>
+        (t & ((interval & -interval) - 1)) == 0 && t % interval == 0;
+
     internal static void CheckDestination(int length, Span<double> destination) =>
         Internal.Guard.Destination(length, destination.Length);
 

@@ -237,6 +237,7 @@ public struct MfiState
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AfterUpdate()
     {
         if (_updates % Indicators.RecomputeInterval == 0 && _nanCount == 0)
@@ -246,6 +247,7 @@ public struct MfiState
     }
 
     /// <summary>Sums the window's flows in chronological order from 0 (TA-Lib's own accumulation of a first window).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rare, but inlined so that Update makes no call on any path
     private void Recompute()
     {
         double pos = 0, neg = 0;

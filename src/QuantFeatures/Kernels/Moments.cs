@@ -272,6 +272,8 @@ internal struct MomentsWindow
         return SlideSlow(incoming, outgoing, full, inNan);
     }
 
+    // Inlined too (a NaN or warm-up step), so that a streaming Update built on Slide makes no call on any path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SlideSlow(double incoming, double outgoing, bool full, bool inNan)
     {
         bool recompute = false;
@@ -315,6 +317,34 @@ internal struct MomentsWindow
             int start = Math.Max(0, updates - Period);
             Recompute(source.Slice(start, updates - start), default);
         }
+    }
+
+    /// <summary><see cref="Recompute(ReadOnlySpan{double}, ReadOnlySpan{double})"/> of the ring's values in chronological
+    /// order: the same operations in the same order, read by index (no span, no call) so that it inlines into a
+    /// streaming <c>Update</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RecomputeFrom(in Ring ring)
+    {
+        int count = ring.Count;
+        double shift = count > 0 ? ring.Back(0) : 0;
+        double sum = 0;
+        for (int k = 0; k < count; k++)
+        {
+            sum += ring.Chrono(k) - shift;
+        }
+
+        double mean = count > 0 ? sum / count : 0;
+        double m2 = 0;
+        for (int k = 0; k < count; k++)
+        {
+            double d = ring.Chrono(k) - shift - mean;
+            m2 += d * d;
+        }
+
+        Shift = shift;
+        MeanY = mean;
+        M2 = m2;
+        Count = count;
     }
 
     /// <summary>Re-centres on the window's latest value and recomputes mean and M2 exactly (two passes) from the window
@@ -392,26 +422,28 @@ public struct RollingMomentsState
     public double ZScore { get; private set; }
 
     /// <summary>Adds the next value; returns whether the mean and variance are defined (window full, no NaN in it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public bool Update(double value)
     {
         bool full = _ring.IsFull;
         double outgoing = _ring.Push(value);
         if (_w.Slide(value, outgoing, full))
         {
-            var (o, w) = _ring.Chronological();
-            _w.Recompute(o.Span, w.Span);
+            Recompute();
         }
 
         bool ready = _ring.IsFull && _w.NanCount == 0;
         Mean = ready ? _w.Mean : double.NaN;
         Variance = ready ? _w.Variance : double.NaN;
         ZScore = ready ? MomentsWindow.ZScore(value, _w.Shift, _w.MeanY, _w.Variance) : double.NaN;
-        if (++_updates % _w.Interval == 0 && _w.NanCount == 0)
+        if (Indicators.IsMultiple(++_updates, _w.Interval) && _w.NanCount == 0)
         {
-            var (older, newer) = _ring.Chronological();
-            _w.Recompute(older.Span, newer.Span);
+            Recompute();
         }
 
         return ready;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Recompute() => _w.RecomputeFrom(in _ring);
 }

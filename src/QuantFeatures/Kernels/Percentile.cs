@@ -68,8 +68,8 @@ public struct RollingPercentileState
     {
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
-        var (older, newer) = _ring.Chronological();
-        return _window.Update(value, old, full, older.Span, newer.Span);
+        _ring.Parts(out var older, out var newer);
+        return _window.Update(value, old, full, older, newer);
     }
 }
 

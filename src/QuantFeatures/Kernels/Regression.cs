@@ -173,7 +173,7 @@ internal struct RegressionWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref MeanY, ref M2, ref Sxy, incoming - Shift, outgoing - Shift);
@@ -194,6 +194,7 @@ internal struct RegressionWindow
     }
 
     /// <summary>Exact two-pass recomputation from the (NaN-free) window in chronological order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rare, but inlined so the streaming Update is call-free
     public void Recompute(ReadOnlySpan<double> window)
     {
         double sum = 0;

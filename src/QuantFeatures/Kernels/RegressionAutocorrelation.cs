@@ -148,7 +148,7 @@ internal struct AutocorrelationWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref Sa, ref Saa, ref Sb, ref Sbb, ref Sab, incoming - Shift, previous - Shift, outgoing - Shift, outgoingPrevious - Shift);
@@ -170,6 +170,7 @@ internal struct AutocorrelationWindow
     }
 
     /// <summary>Exact recomputation from the p + 1 (NaN-free) values x_(t−p) … x_t in chronological order, shifted to their mean.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rare, but inlined so the streaming Update is call-free
     public void Recompute(ReadOnlySpan<double> window)
     {
         double sum = 0;

@@ -160,6 +160,7 @@ internal struct TaLibSmaWindow
     }
 
     /// <summary>Adds a value and returns the SMA of the window ending with it (NaN while not full or holding a NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Push(double value)
     {
         if (double.IsNaN(value))

@@ -205,6 +205,7 @@ public struct RollingSumRatioState
 
     /// <summary>Adds the next pair of terms and returns <c>Σ numerator / Σ denominator</c> over the window (NaN until
     /// the window is full, while it holds a missing bar, or when every denominator term is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public double Update(double numerator, double denominator)
     {
         bool full = _a.IsFull;
@@ -212,15 +213,31 @@ public struct RollingSumRatioState
         double bOut = _b.Push(denominator);
         _sum.Slide(numerator, denominator, aOut, bOut, full);
         double result = _a.IsFull && _sum.NanCount == 0 ? PairWindowSum.Quotient(_sum.SumA, _sum.SumB, _sum.NonZero) : double.NaN;
-        if (++_updates % _sum.Interval == 0)
+        if (Indicators.IsMultiple(++_updates, _sum.Interval))
         {
-            var (olderA, newerA) = _a.Chronological();
-            var (olderB, newerB) = _b.Chronological();
-            _sum.Reset();
-            _sum.Accumulate(olderA.Span, olderB.Span);
-            _sum.Accumulate(newerA.Span, newerB.Span);
+            Recompute();
         }
 
         return result;
+    }
+
+    /// <summary>The exact recomputation: <see cref="PairWindowSum.Reset"/> then <see cref="PairWindowSum.Accumulate"/> of the
+    /// rings' parts in chronological order (the same operations in the same order), read by index (the rings are pushed in
+    /// lockstep) so that <see cref="Update"/> makes no call on any path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Recompute()
+    {
+        _sum.Reset();
+        int n = _a.Count;
+        for (int k = 0; k < n; k++)
+        {
+            double x = _a.Chrono(k), y = _b.Chrono(k);
+            if (!double.IsNaN(x) && !double.IsNaN(y))
+            {
+                _sum.SumA += x;
+                _sum.SumB += y;
+                _sum.NonZero += y != 0 ? 1 : 0;
+            }
+        }
     }
 }

@@ -160,10 +160,15 @@ internal struct HighLowWindow
     public double Lowest { get; private set; }
 
     /// <summary>Adds a bar; returns whether the window is full and free of NaN (then <see cref="Highest"/> and <see cref="Lowest"/> hold its extremes).</summary>
+    /// <remarks>Bar b lives in slot <c>b % period</c>. The slot of the first bar of the window is the one after the newest
+    /// bar's (start = t − period + 1 ≡ t + 1), and a rescan walks the slots in bar order, so the only division per bar is
+    /// the newest bar's slot (a 32-bit one while t fits, the same remainder).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Push(double high, double low)
     {
         long t = ++_t;
-        int slot = (int)(t % _period);
+        int period = _period;
+        int slot = (ulong)t <= uint.MaxValue ? (int)((uint)t % (uint)period) : (int)(t % period);
         _highs[slot] = high;
         _lows[slot] = low;
         if (double.IsNaN(high) || double.IsNaN(low))
@@ -171,26 +176,18 @@ internal struct HighLowWindow
             _lastNan = t;
         }
 
-        long start = t - _period + 1;
+        long start = t - period + 1;
         if (start <= _lastNan)
         {
             _hiIdx = _loIdx = -1;
             return false;
         }
 
+        // start > _lastNan ≥ −1, so start ≥ 0 and its slot is (t + 1) % period.
+        int startSlot = slot + 1 == period ? 0 : slot + 1;
         if (_hiIdx < start)
         {
-            _hiIdx = start;
-            Highest = _highs[(int)(start % _period)];
-            for (long b = start + 1; b <= t; b++)
-            {
-                double v = _highs[(int)(b % _period)];
-                if (v >= Highest)
-                {
-                    Highest = v;
-                    _hiIdx = b;
-                }
-            }
+            (Highest, _hiIdx) = Rescan<Indicators.MaxOrder>(_highs, period, startSlot, start, t);
         }
         else if (high >= Highest)
         {
@@ -200,17 +197,7 @@ internal struct HighLowWindow
 
         if (_loIdx < start)
         {
-            _loIdx = start;
-            Lowest = _lows[(int)(start % _period)];
-            for (long b = start + 1; b <= t; b++)
-            {
-                double v = _lows[(int)(b % _period)];
-                if (v <= Lowest)
-                {
-                    Lowest = v;
-                    _loIdx = b;
-                }
-            }
+            (Lowest, _loIdx) = Rescan<Indicators.MinOrder>(_lows, period, startSlot, start, t);
         }
         else if (low <= Lowest)
         {
@@ -219,6 +206,31 @@ internal struct HighLowWindow
         }
 
         return true;
+    }
+
+    /// <summary>The extreme of bars start … t (the later bar on ties) and its bar, walking the slots from the start's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double Extreme, long Index) Rescan<TOrder>(double[] values, int period, int slot, long start, long t)
+        where TOrder : struct, Indicators.IOrder
+    {
+        double extreme = values[slot];
+        long index = start;
+        for (long b = start + 1; b <= t; b++)
+        {
+            if (++slot == period)
+            {
+                slot = 0;
+            }
+
+            double v = values[slot];
+            if (TOrder.AtLeast(v, extreme))
+            {
+                extreme = v;
+                index = b;
+            }
+        }
+
+        return (extreme, index);
     }
 }
 
