@@ -396,8 +396,8 @@ public struct RollingSumState
         {
             // After the output, at every multiple of the interval, as the batch kernel.
             _untilRecompute = _interval;
-            var (older, newer) = _ring.Chronological();
-            _sum.Recompute(older.Span, newer.Span, squares: false);
+            _ring.Parts(out var older, out var newer);
+            _sum.Recompute(older, newer, squares: false);
         }
 
         return result;
@@ -474,8 +474,8 @@ public struct SpikeZScoreState
         if (--_untilRecompute == 0)
         {
             _untilRecompute = _interval;
-            var (older, newer) = _ring.Chronological();
-            _step.Recompute(older.Span, newer.Span);
+            _ring.Parts(out var older, out var newer);
+            _step.Recompute(older, newer);
         }
 
         return result;
