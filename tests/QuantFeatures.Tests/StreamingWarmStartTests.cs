@@ -103,6 +103,45 @@ public class StreamingWarmStartTests
     }
 
     [Fact]
+    public void A_warm_engine_snapshot_restores_into_a_fresh_engine_that_continues_as_committing_every_bar()
+    {
+        var frame = RandomFrames.Build(new FrameCase(31, 24_000, Timeframe.Parse("5m"), 0.01, true, 50.0, 0, History: true));
+        var names = FeatureCatalog.Default.AvailableFor(frame).Where(f => StreamCatalog.Has(f.Name)).Select(f => f.Name).ToArray();
+        int cut = 20_000;
+        var warm = StreamingFeatureEngine.WarmStart(frame.Slice(0, cut), names);
+        Assert.Contains(warm.WarmStarts, s => s > 0);
+        var restored = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: true);
+        restored.Restore(warm.Snapshot());
+
+        var reference = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: true);
+        var h = frame.FundingHistory!;
+        for (int i = 0; i < h.Count; i++)
+        {
+            reference.AddFundingSettlement(h.Time[i], h.Rate[i], h.IntervalHours[i], h.AvailableAt[i]);
+        }
+
+        var bar = new StreamingBar();
+        for (int t = 0; t < cut; t++)
+        {
+            reference.Update(bar.Load(frame, t));
+        }
+
+        var expected = new double[names.Length];
+        var actual = new double[names.Length];
+        for (int t = cut; t < frame.Length; t++)
+        {
+            reference.Update(bar.Load(frame, t));
+            restored.Update(bar);
+            reference.CopyLatest(expected);
+            restored.CopyLatest(actual);
+            for (int k = 0; k < names.Length; k++)
+            {
+                Assert.True(expected[k].Equals(actual[k]), $"{names[k]} at bar {t}: one by one {expected[k]:R}, restored warm engine {actual[k]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void A_memory_gives_the_latest_aligned_start_that_leaves_enough_bars()
     {
         var sum = StreamMemory.Sum(20); // recomputed every 1,024 updates: 2 × 1,024 + 2 × 20 + 2 bars
