@@ -37,20 +37,8 @@ public class StreamingWarmStartTests
         int cut = length - 7_000;
         var warm = StreamingFeatureEngine.WarmStart(frame.Slice(0, cut), names);
 
-        var reference = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: frame.FundingHistory is not null);
-        if (frame.FundingHistory is { } h)
-        {
-            for (int i = 0; i < h.Count; i++)
-            {
-                reference.AddFundingSettlement(h.Time[i], h.Rate[i], h.IntervalHours[i], h.AvailableAt[i]);
-            }
-        }
-
+        var reference = CommitEveryBar(frame, names, cut);
         var bar = new StreamingBar();
-        for (int t = 0; t < cut; t++)
-        {
-            reference.Update(bar.Load(frame, t));
-        }
 
         Assert.Equal(reference.BarCount, warm.BarCount);
         Assert.Equal(reference.LastOpenTime, warm.LastOpenTime);
@@ -67,11 +55,7 @@ public class StreamingWarmStartTests
 
             reference.CopyLatest(expected);
             warm.CopyLatest(actual);
-            for (int k = 0; k < names.Length; k++)
-            {
-                Assert.True(expected[k].Equals(actual[k]),
-                    $"{names[k]} at bar {t} (warm start of {cut} bars, its stream replayed from bar {StartOf(warm, names[k])}): one by one {expected[k]:R}, warm {actual[k]:R}");
-            }
+            Same(names, expected, actual, k => $"{names[k]} at bar {t} (warm start of {cut} bars, its stream replayed from bar {StartOf(warm, names[k])}): one by one {expected[k]:R}, warm {actual[k]:R}");
         }
 
         // The point of it: most streams skipped most of the history.
@@ -85,21 +69,13 @@ public class StreamingWarmStartTests
         var names = FeatureCatalog.Default.AvailableFor(frame).Where(f => StreamCatalog.Has(f.Name)).Select(f => f.Name).ToArray();
         var parallel = StreamingFeatureEngine.WarmStart(frame, names);
         Assert.True(parallel.WarmParallel || Environment.ProcessorCount < 2);
-        var sequential = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names);
-        var bar = new StreamingBar();
-        for (int t = 0; t < frame.Length; t++)
-        {
-            sequential.Update(bar.Load(frame, t));
-        }
+        var sequential = CommitEveryBar(frame, names, frame.Length);
 
         var a = new double[names.Length];
         var b = new double[names.Length];
         parallel.CopyLatest(a);
         sequential.CopyLatest(b);
-        for (int k = 0; k < names.Length; k++)
-        {
-            Assert.True(a[k].Equals(b[k]), $"{names[k]}: two threads {a[k]:R}, one by one {b[k]:R}");
-        }
+        Same(names, b, a, k => $"{names[k]}: two threads {a[k]:R}, one by one {b[k]:R}");
     }
 
     [Fact]
@@ -113,18 +89,8 @@ public class StreamingWarmStartTests
         var restored = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: true);
         restored.Restore(warm.Snapshot());
 
-        var reference = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: true);
-        var h = frame.FundingHistory!;
-        for (int i = 0; i < h.Count; i++)
-        {
-            reference.AddFundingSettlement(h.Time[i], h.Rate[i], h.IntervalHours[i], h.AvailableAt[i]);
-        }
-
+        var reference = CommitEveryBar(frame, names, cut);
         var bar = new StreamingBar();
-        for (int t = 0; t < cut; t++)
-        {
-            reference.Update(bar.Load(frame, t));
-        }
 
         var expected = new double[names.Length];
         var actual = new double[names.Length];
@@ -134,10 +100,7 @@ public class StreamingWarmStartTests
             restored.Update(bar);
             reference.CopyLatest(expected);
             restored.CopyLatest(actual);
-            for (int k = 0; k < names.Length; k++)
-            {
-                Assert.True(expected[k].Equals(actual[k]), $"{names[k]} at bar {t}: one by one {expected[k]:R}, restored warm engine {actual[k]:R}");
-            }
+            Same(names, expected, actual, k => $"{names[k]} at bar {t}: one by one {expected[k]:R}, restored warm engine {actual[k]:R}");
         }
     }
 
@@ -156,6 +119,40 @@ public class StreamingWarmStartTests
         Assert.Equal(StreamMemory.Unbounded, sum.And(StreamMemory.Unbounded));
         Assert.Equal(0, StreamMemory.Unbounded.Start(1_000_000, int.MaxValue));
         Assert.Equal(999_999, StreamMemory.None.Start(1_000_000, int.MaxValue));
+    }
+
+    /// <summary>The reference: an engine configured as <see cref="StreamingFeatureEngine.WarmStart"/> configures it (the
+    /// frame's funding history as settlements), committing the first <paramref name="bars"/> bars one by one.</summary>
+    private static StreamingFeatureEngine CommitEveryBar(MarketFrame frame, string[] names, int bars)
+    {
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names, fundingSettlements: frame.FundingHistory is not null);
+        if (frame.FundingHistory is { } h)
+        {
+            for (int i = 0; i < h.Count; i++)
+            {
+                engine.AddFundingSettlement(h.Time[i], h.Rate[i], h.IntervalHours[i], h.AvailableAt[i]);
+            }
+        }
+
+        var bar = new StreamingBar();
+        for (int t = 0; t < bars; t++)
+        {
+            engine.Update(bar.Load(frame, t));
+        }
+
+        return engine;
+    }
+
+    /// <summary>Every feature's value bit for bit (NaN equals NaN); <paramref name="message"/> names the first that differs.</summary>
+    private static void Same(string[] names, double[] expected, double[] actual, Func<int, string> message)
+    {
+        for (int k = 0; k < names.Length; k++)
+        {
+            if (!expected[k].Equals(actual[k]))
+            {
+                Assert.Fail(message(k)); // the message is formatted only for a difference
+            }
+        }
     }
 
     private static int StartOf(StreamingFeatureEngine engine, string name) => engine.WarmStartOf(name);

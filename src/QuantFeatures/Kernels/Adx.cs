@@ -227,13 +227,7 @@ public struct AdxState
     {
         if (double.IsNaN(high) || double.IsNaN(low) || double.IsNaN(close))
         {
-            // The constructor's state (its period, decay and weight are unchanged): assigned in place rather than by
-            // calling the validating constructor, so that Update makes no call on any path.
-            _count = -1;
-            _prevHigh = _prevLow = _prevClose = double.NaN;
-            _plusDm = _minusDm = _tr = _dxSum = 0;
-            _adx = double.NaN;
-            Adx = PlusDi = MinusDi = double.NaN;
+            this = new AdxState(_period);
             return false;
         }
 

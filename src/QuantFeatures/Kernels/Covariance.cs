@@ -267,8 +267,6 @@ internal struct CovarianceWindow
         return SlideSlow(xin, yin, xout, yout, full, inNan);
     }
 
-    // Inlined too (a missing-pair or warm-up step), so that the streaming Update makes no call on any path.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SlideSlow(double xin, double yin, double xout, double yout, bool full, bool inNan)
     {
         bool recompute = false;
@@ -320,43 +318,6 @@ internal struct CovarianceWindow
             int start = Math.Max(0, updates - Period);
             Recompute(x.Slice(start, updates - start), default, y.Slice(start, updates - start), default);
         }
-    }
-
-    /// <summary>The recomputation of <see cref="Recompute(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/>
-    /// from two rings pushed in lockstep (same capacity, same count): the same operations in the same order, read by
-    /// index (no span, no call) so that it inlines into the streaming <c>Update</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void RecomputeFrom(in Ring x, in Ring y)
-    {
-        int count = x.Count;
-        double shiftX = count > 0 ? x.Back(0) : 0;
-        double shiftY = count > 0 ? y.Back(0) : 0;
-        double sumX = 0, sumY = 0;
-        for (int k = 0; k < count; k++)
-        {
-            sumX += x.Chrono(k) - shiftX;
-            sumY += y.Chrono(k) - shiftY;
-        }
-
-        double meanX = count > 0 ? sumX / count : 0;
-        double meanY = count > 0 ? sumY / count : 0;
-        double m2x = 0, m2y = 0, cxy = 0;
-        for (int k = 0; k < count; k++)
-        {
-            double dx = x.Chrono(k) - shiftX - meanX, dy = y.Chrono(k) - shiftY - meanY;
-            m2x += dx * dx;
-            m2y += dy * dy;
-            cxy += dx * dy;
-        }
-
-        ShiftX = shiftX;
-        ShiftY = shiftY;
-        MeanX = meanX;
-        MeanY = meanY;
-        M2X = m2x;
-        M2Y = m2y;
-        Cxy = cxy;
-        Count = count;
     }
 
     /// <summary>Re-centres on the window's latest pair and recomputes means, M2s and co-moment exactly (two passes) from
@@ -445,7 +406,6 @@ public struct RollingCovarianceState
     public double Correlation { get; private set; }
 
     /// <summary>Adds the next pair; returns whether the window is full and free of missing pairs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public bool Update(double x, double y)
     {
         bool full = _x.IsFull;
@@ -467,6 +427,10 @@ public struct RollingCovarianceState
         return ready;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Recompute() => _w.RecomputeFrom(in _x, in _y);
+    private void Recompute()
+    {
+        _x.Parts(out var olderX, out var newerX);
+        _y.Parts(out var olderY, out var newerY);
+        _w.Recompute(olderX, newerX, olderY, newerY);
+    }
 }

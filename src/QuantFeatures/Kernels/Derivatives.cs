@@ -35,7 +35,7 @@ public static partial class Indicators
             bool full = i >= period;
             sum.Slide(source[i], full ? source[i - period] : 0.0, full);
             destination[i] = i >= period - 1 && sum.NanCount == 0 ? sum.Value : double.NaN;
-            if ((i + 1) % interval == 0)
+            if (IsMultiple(i + 1, interval))
             {
                 int start = Math.Max(0, i + 1 - period);
                 sum.Recompute(source[start..(i + 1)], default, squares: false);
@@ -72,7 +72,7 @@ public static partial class Indicators
         {
             bool full = i >= period;
             destination[i] = step.Update(source[i], full ? source[i - period] : double.NaN, full, i >= period - 1);
-            if ((i + 1) % interval == 0)
+            if (IsMultiple(i + 1, interval))
             {
                 int start = Math.Max(0, i + 1 - period);
                 step.Recompute(source[start..(i + 1)], default);
@@ -372,7 +372,7 @@ public struct RollingSumState
     private Ring _ring;
     private CompensatedWindowSum _sum;
     private readonly int _interval;
-    private int _untilRecompute;
+    private int _updates;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
     public RollingSumState(int period)
@@ -381,7 +381,7 @@ public struct RollingSumState
         _ring = new Ring(period);
         _sum = default;
         _interval = Indicators.SumRecomputeInterval(period);
-        _untilRecompute = _interval;
+        _updates = 0;
     }
 
     /// <summary>Adds the next value and returns the window's sum (NaN until full or while it holds a NaN; exactly 0 when
@@ -392,10 +392,9 @@ public struct RollingSumState
         double old = _ring.Push(value);
         _sum.Slide(value, old, full);
         double result = _ring.IsFull && _sum.NanCount == 0 ? _sum.Value : double.NaN;
-        if (--_untilRecompute == 0)
+        if (Indicators.IsMultiple(++_updates, _interval))
         {
             // After the output, at every multiple of the interval, as the batch kernel.
-            _untilRecompute = _interval;
             _ring.Parts(out var older, out var newer);
             _sum.Recompute(older, newer, squares: false);
         }
@@ -453,7 +452,7 @@ public struct SpikeZScoreState
     private Ring _ring;
     private SpikeZScoreStep _step;
     private readonly int _interval;
-    private int _untilRecompute;
+    private int _updates;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars (≥ 2).</summary>
     public SpikeZScoreState(int period)
@@ -462,7 +461,7 @@ public struct SpikeZScoreState
         _ring = new Ring(period);
         _step = new SpikeZScoreStep(period);
         _interval = Indicators.SumRecomputeInterval(period);
-        _untilRecompute = _interval;
+        _updates = 0;
     }
 
     /// <summary>Adds the next value and returns its z-score in the window.</summary>
@@ -471,9 +470,8 @@ public struct SpikeZScoreState
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
         double result = _step.Update(value, old, full, _ring.IsFull);
-        if (--_untilRecompute == 0)
+        if (Indicators.IsMultiple(++_updates, _interval))
         {
-            _untilRecompute = _interval;
             _ring.Parts(out var older, out var newer);
             _step.Recompute(older, newer);
         }

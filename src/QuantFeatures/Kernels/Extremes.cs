@@ -153,7 +153,8 @@ public struct RollingExtremumState
 
         if (_extremeIndex < windowStart || _extremeIndex < 0)
         {
-            int found = Rescan(out _extreme);
+            _ring.Parts(out var older, out var newer);
+            int found = Rescan(older, newer, out _extreme);
             _extremeIndex = found < 0 ? -1 : t - (_ring.Count - 1) + found;
         }
         else if (_max ? value >= _extreme : value <= _extreme)
@@ -165,26 +166,17 @@ public struct RollingExtremumState
         return windowStart >= 0 && t - _lastNan >= _period ? _extreme : double.NaN;
     }
 
-    /// <summary>The chronological position of the window's extreme (the latest on ties; −1 when every value is NaN).</summary>
-    /// <remarks>One scan of the ring in chronological order with <see cref="Indicators.ExtremeOf{TOrder}"/>'s rule. That
-    /// is the extreme the older and newer parts give when scanned apart and the newer kept on ties: both pick the latest
-    /// of the values no other value beats. Read by index, so that <see cref="Update"/> makes no call on any path.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly int Rescan(out double extreme)
+    private readonly int Rescan(ReadOnlySpan<double> older, ReadOnlySpan<double> newer, out double extreme)
     {
-        int best = -1;
-        extreme = double.NaN;
-        int n = _ring.Count;
-        for (int k = 0; k < n; k++)
+        int a = _max ? Indicators.ExtremeOf<Indicators.MaxOrder>(older, out double ea) : Indicators.ExtremeOf<Indicators.MinOrder>(older, out ea);
+        int b = _max ? Indicators.ExtremeOf<Indicators.MaxOrder>(newer, out double eb) : Indicators.ExtremeOf<Indicators.MinOrder>(newer, out eb);
+        if (b >= 0 && (a < 0 || (_max ? eb >= ea : eb <= ea)))
         {
-            double v = _ring.Chrono(k);
-            if (!double.IsNaN(v) && (best < 0 || (_max ? v >= extreme : v <= extreme)))
-            {
-                extreme = v;
-                best = k;
-            }
+            extreme = eb;
+            return older.Length + b;
         }
 
-        return best;
+        extreme = ea;
+        return a;
     }
 }

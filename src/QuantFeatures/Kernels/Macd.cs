@@ -185,19 +185,7 @@ public struct MacdState
     {
         if (double.IsNaN(value))
         {
-            // The constructor's state (its periods and α, computed from them, are unchanged): assigned in place
-            // rather than by calling the constructor, so that Update makes no call on any path.
-            _count = 0;
-            _signalCount = 0;
-            _fastSum = 0;
-            _slowSum = 0;
-            _signalSum = 0;
-            _fastEma = double.NaN;
-            _slowEma = double.NaN;
-            _signalEma = double.NaN;
-            Macd = double.NaN;
-            Signal = double.NaN;
-            Histogram = double.NaN;
+            this = new MacdState(_fast, _slow, _signal);
             return false;
         }
 

@@ -272,8 +272,6 @@ internal struct MomentsWindow
         return SlideSlow(incoming, outgoing, full, inNan);
     }
 
-    // Inlined too (a NaN or warm-up step), so that a streaming Update built on Slide makes no call on any path.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SlideSlow(double incoming, double outgoing, bool full, bool inNan)
     {
         bool recompute = false;
@@ -317,34 +315,6 @@ internal struct MomentsWindow
             int start = Math.Max(0, updates - Period);
             Recompute(source.Slice(start, updates - start), default);
         }
-    }
-
-    /// <summary><see cref="Recompute(ReadOnlySpan{double}, ReadOnlySpan{double})"/> of the ring's values in chronological
-    /// order: the same operations in the same order, read by index (no span, no call) so that it inlines into a
-    /// streaming <c>Update</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void RecomputeFrom(in Ring ring)
-    {
-        int count = ring.Count;
-        double shift = count > 0 ? ring.Back(0) : 0;
-        double sum = 0;
-        for (int k = 0; k < count; k++)
-        {
-            sum += ring.Chrono(k) - shift;
-        }
-
-        double mean = count > 0 ? sum / count : 0;
-        double m2 = 0;
-        for (int k = 0; k < count; k++)
-        {
-            double d = ring.Chrono(k) - shift - mean;
-            m2 += d * d;
-        }
-
-        Shift = shift;
-        MeanY = mean;
-        M2 = m2;
-        Count = count;
     }
 
     /// <summary>Re-centres on the window's latest value and recomputes mean and M2 exactly (two passes) from the window
@@ -422,7 +392,6 @@ public struct RollingMomentsState
     public double ZScore { get; private set; }
 
     /// <summary>Adds the next value; returns whether the mean and variance are defined (window full, no NaN in it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public bool Update(double value)
     {
         bool full = _ring.IsFull;
@@ -444,6 +413,9 @@ public struct RollingMomentsState
         return ready;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Recompute() => _w.RecomputeFrom(in _ring);
+    private void Recompute()
+    {
+        _ring.Parts(out var older, out var newer);
+        _w.Recompute(older, newer);
+    }
 }

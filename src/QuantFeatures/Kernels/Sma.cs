@@ -204,22 +204,6 @@ internal struct Ring
         return _buffer[j];
     }
 
-    /// <summary>The stored value at chronological position <paramref name="k"/> (0 = the oldest stored, <c>Count − 1</c> = the
-    /// latest): the k-th element of the older part followed by the newer part of <see cref="Parts"/>.</summary>
-    /// <remarks>An indexed read (bounds-checked, no span, no call), so that a state's exact recomputation can be inlined into
-    /// its <c>Update</c> without a call on any path.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Chrono(int k)
-    {
-        int j = (IsFull ? _pos : 0) + k;
-        if (j >= _capacity)
-        {
-            j -= _capacity;
-        }
-
-        return _buffer[j];
-    }
-
     /// <summary>The stored values in chronological order, as two parts (spans, so that a per-bar caller builds no
     /// <see cref="ReadOnlyMemory{T}"/> to unwrap).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -258,7 +242,6 @@ public struct SmaState
     }
 
     /// <summary>Adds the next value and returns the average of the last <c>period</c> values (NaN until full or while a NaN is in the window).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public double Update(double value)
     {
         bool full = _ring.IsFull;
@@ -268,28 +251,10 @@ public struct SmaState
         if (Indicators.IsMultiple(++_updates, _sum.Interval))
         {
             // After the output, as the batch kernel does at the end of each block.
-            RecomputeSum();
+            _ring.Parts(out var older, out var newer);
+            _sum.Sum = WindowSum.ExactSum(older, newer);
         }
 
         return result;
-    }
-
-    /// <summary>The exact recomputation: <see cref="WindowSum.ExactSum"/> of the ring's two parts (the same additions in
-    /// the same order), as an indexed loop so that <see cref="Update"/> makes no call on any path.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RecomputeSum()
-    {
-        double s = 0;
-        int n = _ring.Count;
-        for (int k = 0; k < n; k++)
-        {
-            double v = _ring.Chrono(k);
-            if (!double.IsNaN(v))
-            {
-                s += v;
-            }
-        }
-
-        _sum.Sum = s;
     }
 }

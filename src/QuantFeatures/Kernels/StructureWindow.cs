@@ -44,24 +44,7 @@ internal struct MirrorRing
     public readonly double Back(int back) => _buffer[_pos + _capacity - 1 - back];
 
     /// <summary>The last <paramref name="m"/> values (m ≤ capacity) in chronological order.</summary>
-    /// <remarks>The span's first and last elements are read with the array's own bounds checks, so the span lies inside
-    /// the array whatever the fields hold (an <see cref="IndexOutOfRangeException"/> otherwise, where
-    /// <c>AsSpan(start, m)</c> threw an <see cref="ArgumentOutOfRangeException"/>); no call on any path, so the states'
-    /// recomputations from it inline into their <c>Update</c>.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ReadOnlySpan<double> Last(int m)
-    {
-        if (m <= 0)
-        {
-            // AsSpan(start, 0) is empty for any start in [0, length]; a negative m is never asked for.
-            return default;
-        }
-
-        int start = _pos + _capacity - m;
-        ref double first = ref _buffer[start];
-        _ = _buffer[start + m - 1]; // in bounds too: the whole range [start, start + m) is inside the array
-        return MemoryMarshal.CreateReadOnlySpan(ref first, m);
-    }
+    public readonly ReadOnlySpan<double> Last(int m) => _buffer.AsSpan(_pos + _capacity - m, m);
 }
 
 /// <summary>Shared constants of the rolling statistics kernels.</summary>
@@ -159,7 +142,6 @@ internal struct TermSumWindow
     }
 
     /// <summary>Ends an exact recomputation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetExact(double sum, int nonZero)
     {
         Sum = nonZero == 0 ? 0.0 : sum;
@@ -184,7 +166,6 @@ internal struct TermSumState
 
     /// <summary>Adds the next term; returns the window sum (NaN until full or while a NaN is in the window).</summary>
     /// <remarks>The batch side is <see cref="Indicators.RollingTermSum{TSeries}"/>.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the range-volatility and efficiency states inline it whole
     public double Update(double term)
     {
         _ring.Push(term);
@@ -198,16 +179,7 @@ internal struct TermSumState
 
         if (recompute)
         {
-            // TermSumWindow.Recompute(_ring.Last(p)): the same terms in the same (chronological) order, read by index so
-            // that Update makes no call on any path.
-            double sum = 0;
-            int nonZero = 0;
-            for (int back = p - 1; back >= 0; back--)
-            {
-                TermSumWindow.Accumulate(ref sum, ref nonZero, _ring.Back(back));
-            }
-
-            _w.SetExact(sum, nonZero);
+            _w.Recompute(_ring.Last(p));
         }
 
         return _w.Sum;

@@ -205,7 +205,6 @@ public struct RollingSumRatioState
 
     /// <summary>Adds the next pair of terms and returns <c>Σ numerator / Σ denominator</c> over the window (NaN until
     /// the window is full, while it holds a missing bar, or when every denominator term is 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-free: the wrapping states and streams inline it whole
     public double Update(double numerator, double denominator)
     {
         bool full = _a.IsFull;
@@ -215,29 +214,13 @@ public struct RollingSumRatioState
         double result = _a.IsFull && _sum.NanCount == 0 ? PairWindowSum.Quotient(_sum.SumA, _sum.SumB, _sum.NonZero) : double.NaN;
         if (Indicators.IsMultiple(++_updates, _sum.Interval))
         {
-            Recompute();
+            _a.Parts(out var olderA, out var newerA);
+            _b.Parts(out var olderB, out var newerB);
+            _sum.Reset();
+            _sum.Accumulate(olderA, olderB);
+            _sum.Accumulate(newerA, newerB);
         }
 
         return result;
-    }
-
-    /// <summary>The exact recomputation: <see cref="PairWindowSum.Reset"/> then <see cref="PairWindowSum.Accumulate"/> of the
-    /// rings' parts in chronological order (the same operations in the same order), read by index (the rings are pushed in
-    /// lockstep) so that <see cref="Update"/> makes no call on any path.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Recompute()
-    {
-        _sum.Reset();
-        int n = _a.Count;
-        for (int k = 0; k < n; k++)
-        {
-            double x = _a.Chrono(k), y = _b.Chrono(k);
-            if (!double.IsNaN(x) && !double.IsNaN(y))
-            {
-                _sum.SumA += x;
-                _sum.SumB += y;
-                _sum.NonZero += y != 0 ? 1 : 0;
-            }
-        }
     }
 }
