@@ -131,6 +131,14 @@ public struct AdxState
         _period = period;
         Decay = (period - 1) / (double)period;
         Weight = 1.0 / period;
+        Restart();
+    }
+
+    /// <summary>The state of a (re)start: no bar seen (the constructor's, and after a NaN). Inlined, so that
+    /// <see cref="Update"/> makes no call on any path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Restart()
+    {
         _count = -1;
         _prevHigh = _prevLow = _prevClose = double.NaN;
         _plusDm = _minusDm = _tr = _dxSum = 0;
@@ -227,7 +235,7 @@ public struct AdxState
     {
         if (double.IsNaN(high) || double.IsNaN(low) || double.IsNaN(close))
         {
-            this = new AdxState(_period);
+            Restart();
             return false;
         }
 

@@ -322,6 +322,7 @@ internal struct CovarianceWindow
 
     /// <summary>Re-centres on the window's latest pair and recomputes means, M2s and co-moment exactly (two passes) from
     /// the window given in chronological order as two parts per series (called only when the window holds no missing pair).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public void Recompute(ReadOnlySpan<double> olderX, ReadOnlySpan<double> newerX, ReadOnlySpan<double> olderY, ReadOnlySpan<double> newerY)
     {
         double shiftX = newerX.Length > 0 ? newerX[^1] : olderX.Length > 0 ? olderX[^1] : 0;

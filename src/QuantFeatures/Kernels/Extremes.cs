@@ -76,6 +76,7 @@ public static partial class Indicators
     }
 
     /// <summary>Index of the extreme non-NaN value (the latest among ties), −1 when all are NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     internal static int ExtremeOf<TOrder>(ReadOnlySpan<double> window, out double extreme)
         where TOrder : struct, IOrder
     {

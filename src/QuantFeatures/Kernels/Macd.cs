@@ -118,6 +118,14 @@ public struct MacdState
         FastAlpha = 2.0 / (fastPeriod + 1);
         SlowAlpha = 2.0 / (slowPeriod + 1);
         SignalAlpha = 2.0 / (signalPeriod + 1);
+        Restart();
+    }
+
+    /// <summary>The state of a (re)start: nothing seeded (the constructor's, and after a NaN). Inlined, so that
+    /// <see cref="Update"/> makes no call on any path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Restart()
+    {
         _count = 0;
         _signalCount = 0;
         _fastSum = 0;
@@ -185,7 +193,7 @@ public struct MacdState
     {
         if (double.IsNaN(value))
         {
-            this = new MacdState(_fast, _slow, _signal);
+            Restart();
             return false;
         }
 

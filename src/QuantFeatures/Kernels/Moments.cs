@@ -319,6 +319,7 @@ internal struct MomentsWindow
 
     /// <summary>Re-centres on the window's latest value and recomputes mean and M2 exactly (two passes) from the window
     /// given in chronological order as two parts (called only when the window holds no NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public void Recompute(ReadOnlySpan<double> older, ReadOnlySpan<double> newer)
     {
         double shift = newer.Length > 0 ? newer[^1] : older.Length > 0 ? older[^1] : 0;

@@ -132,6 +132,7 @@ internal struct WindowSum
     }
 
     /// <summary>The sum of the non-NaN values of a window given in chronological order as two parts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public static double ExactSum(ReadOnlySpan<double> older, ReadOnlySpan<double> newer)
     {
         double s = 0;

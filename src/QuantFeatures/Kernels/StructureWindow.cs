@@ -121,6 +121,7 @@ internal struct TermSumWindow
     }
 
     /// <summary>Exact sum of the (NaN-free) window in chronological order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public void Recompute(ReadOnlySpan<double> window)
     {
         double s = 0;

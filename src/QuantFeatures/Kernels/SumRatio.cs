@@ -161,6 +161,7 @@ internal struct PairWindowSum
     }
 
     /// <summary>Clears the sums before an exact recomputation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public void Reset()
     {
         SumA = 0;
@@ -169,6 +170,7 @@ internal struct PairWindowSum
     }
 
     /// <summary>Adds the valid pairs of a part of the window, in chronological order (call for each part in turn).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // also inlined into the streaming state's Update
     public void Accumulate(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         for (int k = 0; k < a.Length; k++)
