@@ -6,8 +6,9 @@ internal abstract class FeatureStream
     /// <summary>Consumes the context's current bar and returns the feature's value at it.</summary>
     public abstract double Next(StreamContext ctx);
 
-    /// <summary>The step the engine calls per bar (a lambda stream's own delegate, so a bar costs one indirect call).</summary>
-    public virtual Func<StreamContext, double> AsStep() => Next;
+    /// <summary>The step the engine calls per bar (a lambda stream's own delegate, so a bar costs one indirect call), or
+    /// null for a member of a fused step other than the one that runs it (its value is written by that step).</summary>
+    public virtual Func<StreamContext, double>? AsStep() => Next;
 
     /// <summary>A stream from a step function (its state lives in the closure).</summary>
     public static FeatureStream Of(Func<StreamContext, double> step) => new Lambda(step);
@@ -20,6 +21,47 @@ internal abstract class FeatureStream
 
         public override Func<StreamContext, double> AsStep() => _step;
     }
+}
+
+/// <summary>
+/// Where a fused step writes its members' values: the engine's value index of each member (set as the engine creates
+/// the member), or its scratch index for a member the engine does not compute. A fused step computes several features
+/// of one family in one call per bar, so the engine pays one indirect call for all of them.
+/// </summary>
+internal sealed class FusedOutputs
+{
+    internal FusedOutputs(IReadOnlyList<string> names)
+    {
+        Names = names;
+        Slots = new int[names.Count];
+        Array.Fill(Slots, -1);
+    }
+
+    /// <summary>The members, in the order of <see cref="Slots"/>.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The engine's value index of each member (−1 until the engine resolves it to a member or its scratch).</summary>
+    public int[] Slots { get; }
+
+    /// <summary>The engine index of the member whose stream runs the step (the first one created), −1 before.</summary>
+    internal int Runner { get; set; } = -1;
+}
+
+/// <summary>One member of a fused step: the first one the engine creates runs the step, the others only name their
+/// output (the engine links them to the runner, so the runner is always stepped before anything reads them).</summary>
+internal sealed class FusedMember(FusedOutputs outputs, int output, Func<StreamContext, double>? step) : FeatureStream
+{
+    public FusedOutputs Outputs { get; } = outputs;
+
+    public int Output { get; } = output;
+
+    /// <summary>Whether this member runs the step.</summary>
+    public bool Runs => step is not null;
+
+    public override double Next(StreamContext ctx) =>
+        throw new InvalidOperationException($"Feature '{Outputs.Names[Output]}' is written by its fused step, not stepped on its own.");
+
+    public override Func<StreamContext, double>? AsStep() => step;
 }
 
 /// <summary>A reference to another feature's value at the current bar, resolved when a stream is created.</summary>

@@ -4,345 +4,249 @@ using static QuantFeatures.MarketColumn;
 namespace QuantFeatures.Streaming;
 
 /// <summary>Streams of the price family: returns, averages, TA-Lib indicators, statistics, range volatility, structure and
-/// k-bar shape (the steps of their batch kernels).</summary>
+/// k-bar shape (the steps of their batch kernels), in six fused steps (one call per bar each), grouped so that each
+/// step's members remember about as much history as one another (see <see cref="StreamMemory"/>): a warm start
+/// replays a step as far back as its most demanding member.</summary>
 internal static partial class StreamCatalog
 {
     static partial void RegisterPrice(Builder b)
     {
-        RegisterPriceBasics(b);
-        RegisterPriceTaLib(b);
-        RegisterPriceVolatility(b);
-        RegisterPriceStatistics(b);
-        RegisterPriceRangeVolatility(b);
-        RegisterPriceStructure(b);
-        RegisterPriceKBar(b);
-    }
-
-    private static void RegisterPriceBasics(Builder b)
-    {
-        foreach (int k in (ReadOnlySpan<int>)[1, 5, 20, 100])
-        {
-            b.Step($"return_{k}", _ =>
-            {
-                var s = new ChangeState(k, log: false);
-                return c => s.Update(c.Close);
-            });
-        }
-
-        foreach (int k in (ReadOnlySpan<int>)[1, 5])
-        {
-            b.Step($"log_return_{k}", _ =>
-            {
-                var s = new ChangeState(k, log: true);
-                return c => s.Update(c.Close);
-            });
-        }
-
-        foreach (var (name, hours) in (ReadOnlySpan<(string, int)>)[("return_1h", 1), ("return_4h", 4), ("return_1d", 24), ("momentum_168h", 168)])
-        {
-            var horizon = TimeSpan.FromHours(hours);
-            b.Step(name, ctx =>
-            {
-                var s = new ChangeState(ctx.Bars(horizon), log: true);
-                return c => s.Update(c.Close);
-            });
-        }
-
-        foreach (int n in (ReadOnlySpan<int>)[20, 50, 200])
-        {
-            b.Step($"sma_{n}", _ =>
-            {
-                var s = new SmaState(n);
-                return c => s.Update(c.Close);
-            });
-            b.Step($"price_vs_sma{n}", ctx =>
-            {
-                var sma = ctx.Feature($"sma_{n}"); // shared with sma_n, as in batch
-                return c => Ratio.Change(c.Close, c.Value(sma));
-            });
-        }
-    }
-
-    private static void RegisterPriceTaLib(Builder b)
-    {
-        foreach (int n in (ReadOnlySpan<int>)[12, 26])
-        {
-            b.Step($"ema_{n}", _ =>
-            {
-                var s = new EmaState(n);
-                return c => s.Update(c.Close);
-            });
-        }
-
-        foreach (int n in (ReadOnlySpan<int>)[14, 50])
-        {
-            b.Step($"rsi_{n}", _ =>
-            {
-                var s = new RsiState(n);
-                return c => s.Update(c.Close);
-            });
-        }
-
-        b.Step("macd", ctx => PriceShared<PriceMacdStep>(ctx, "price:macd(12,26,9)", 0));
-        b.Step("macd_signal", ctx => PriceShared<PriceMacdStep>(ctx, "price:macd(12,26,9)", 1));
-        b.Step("macd_histogram", ctx => PriceShared<PriceMacdStep>(ctx, "price:macd(12,26,9)", 2));
-
-        b.Step("atr_14", _ =>
-        {
-            var s = new AtrState(14);
-            return c => s.Update(c[High], c[Low], c.Close);
-        });
-        b.Step("natr_14", ctx =>
-        {
-            var atr = ctx.Feature("atr_14");
-            return c => AtrState.Normalize(c.Value(atr), c.Close);
-        });
-
-        b.Step("bb_width", ctx => PriceShared<PriceBandsStep>(ctx, "price:bbands(20,2)", 0));
-        b.Step("bb_position", ctx => PriceShared<PriceBandsStep>(ctx, "price:bbands(20,2)", 1));
-
-        b.Step("adx_14", ctx => PriceShared<PriceDmiStep>(ctx, "price:adx(14)", 0));
-        b.Step("plus_di_14", ctx => PriceShared<PriceDmiStep>(ctx, "price:adx(14)", 1));
-        b.Step("minus_di_14", ctx => PriceShared<PriceDmiStep>(ctx, "price:adx(14)", 2));
-
-        b.Step("stoch_k_14", ctx => PriceShared<PriceStochStep>(ctx, "price:stoch(14,3,3)", 0));
-        b.Step("stoch_d_14", ctx => PriceShared<PriceStochStep>(ctx, "price:stoch(14,3,3)", 1));
-
-        b.Step("willr_14", _ =>
-        {
-            var s = new WillRState(14);
-            return c => s.Update(c[High], c[Low], c.Close);
-        });
-        b.Step("cci_20", _ =>
-        {
-            var s = new CciState(20);
-            return c => s.Update(c[High], c[Low], c.Close);
-        });
-    }
-
-    private static void RegisterPriceVolatility(Builder b)
-    {
-        b.Step("realized_vol_20", ctx =>
-        {
-            var r = ctx.Feature("log_return_1"); // one logarithm per bar for every feature of the log returns
-            var s = new RollingMomentsState(20, 1);
-            return c => s.Update(c.Value(r)) ? Math.Sqrt(s.Variance) : double.NaN;
-        });
-        b.Step("volatility_20", ctx =>
-        {
-            var realized = ctx.Feature("realized_vol_20"); // batch: volatility_20 reuses realized_vol_20
-            double factor = Math.Sqrt(ctx.PeriodsPerYear);
-            return c => c.Value(realized) * factor;
-        });
-        b.Step("volatility_50", ctx =>
-        {
-            var r = ctx.Feature("log_return_1");
-            var s = new RollingMomentsState(50, 1);
-            double factor = Math.Sqrt(ctx.PeriodsPerYear);
-            return c => (s.Update(c.Value(r)) ? Math.Sqrt(s.Variance) : double.NaN) * factor;
-        });
-    }
-
-    private static void RegisterPriceStatistics(Builder b)
-    {
-        b.Step("zscore_20", _ =>
-        {
-            var s = new RollingMomentsState(20, 1);
-            return c => s.Update(c.Close) ? s.ZScore : double.NaN;
-        });
-        b.Step("linreg_slope_20", ctx =>
-        {
-            var shared = ctx.Shared("price:linreg(close,20)", () => new PriceRegressionStep());
-            return c =>
-            {
-                shared.Advance(c);
-                return Ratio.Divide(shared.Outputs[0], c.Close);
-            };
-        });
-        b.Step("rsquare_20", ctx => PriceShared<PriceRegressionStep>(ctx, "price:linreg(close,20)", 1));
-        b.Step("efficiency_ratio_10", _ =>
-        {
-            var s = new EfficiencyRatioState(10);
-            return c => s.Update(c.Close);
-        });
-        b.Step("autocorr_20", ctx =>
-        {
-            var r = ctx.Feature("log_return_1");
-            var s = new RollingAutocorrelationState(20);
-            return c => s.Update(c.Value(r));
-        });
-        b.Step("skew_20", ctx => PriceShared<PriceShapeStep>(ctx, "price:shape(log_return_1,20)", 0));
-        b.Step("kurt_20", ctx => PriceShared<PriceShapeStep>(ctx, "price:shape(log_return_1,20)", 1));
-        b.Step("dist_high_20", ctx => PriceShared<PriceRangeStep>(ctx, "price:range(20)", 0));
-        b.Step("dist_low_20", ctx => PriceShared<PriceRangeStep>(ctx, "price:range(20)", 1));
-        b.Step("rsv_20", ctx => PriceShared<PriceRangeStep>(ctx, "price:range(20)", 2));
-    }
-
-    private static void RegisterPriceRangeVolatility(Builder b)
-    {
-        b.Step("parkinson_vol_20", _ =>
-        {
-            var s = new ParkinsonVolatilityState(20);
-            return c => s.Update(c[High], c[Low]);
-        });
-        b.Step("garman_klass_vol_20", _ =>
-        {
-            var s = new GarmanKlassVolatilityState(20);
-            return c => s.Update(c[Open], c[High], c[Low], c.Close);
-        });
-        b.Step("rogers_satchell_vol_20", _ =>
-        {
-            var s = new RogersSatchellVolatilityState(20);
-            return c => s.Update(c[Open], c[High], c[Low], c.Close);
-        });
-        b.Step("yang_zhang_vol_20", _ =>
-        {
-            var s = new YangZhangVolatilityState(20);
-            return c => s.Update(c[Open], c[High], c[Low], c.Close);
-        });
-    }
-
-    private static void RegisterPriceStructure(Builder b)
-    {
-        b.Step("trend_direction", _ =>
-        {
-            var s = new TrendDirectionState(20, 14, 0.1);
-            return c => s.Update(c[High], c[Low], c.Close);
-        });
-        b.Step("market_structure", _ =>
-        {
-            var s = new MarketStructureState(3);
-            return c => s.Update(c[High], c[Low]);
-        });
-    }
-
-    private static void RegisterPriceKBar(Builder b)
-    {
-        foreach (var (name, kind) in (ReadOnlySpan<(string, KBarKind)>)
+        // The returns of the close and what is computed from the 1-bar log return, in one step.
+        b.Fused("price:returns",
         [
-            ("kmid", KBarKind.Mid), ("klen", KBarKind.Length), ("kmid2", KBarKind.Mid2), ("kup", KBarKind.Up), ("kup2", KBarKind.Up2),
-            ("klow", KBarKind.Low), ("klow2", KBarKind.Low2), ("ksft", KBarKind.Shift), ("ksft2", KBarKind.Shift2),
-        ])
+            "return_1", "return_5", "return_20", "return_100", "log_return_1", "log_return_5", "return_1h", "return_4h", "return_1d",
+            "momentum_168h", "realized_vol_20", "volatility_20", "volatility_50", "autocorr_20", "skew_20", "kurt_20",
+        ], (ctx, o) => new PriceReturnsStep(ctx, o).Run);
+
+        // The three SMAs of the close and the close's distance from each.
+        b.Fused("price:sma", ["sma_20", "price_vs_sma20", "sma_50", "price_vs_sma50", "sma_200", "price_vs_sma200"],
+            (_, o) => new PriceSmaStep(o).Run);
+
+        // The recursive TA-Lib indicators (EMA, Wilder smoothing, TA-Lib's running sums), which remember the whole history.
+        b.Fused("price:recursive",
+        [
+            "ema_12", "ema_26", "rsi_14", "rsi_50", "macd", "macd_signal", "macd_histogram", "atr_14", "natr_14", "adx_14", "plus_di_14",
+            "minus_di_14", "bb_width", "bb_position", "stoch_k_14", "stoch_d_14", "cci_20", "trend_direction", "market_structure",
+        ], (_, o) => new PriceRecursiveStep(o).Run);
+
+        // Windows of the close, high and low of at most 20 bars.
+        b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20", "willr_14"],
+            (_, o) => new PriceWindowsStep(o).Run);
+
+        b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20"],
+            (_, o) => new PriceRangeVolatilityStep(o).Run);
+        b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Run);
+    }
+
+    /// <summary>The bars of <paramref name="horizon"/> for member <paramref name="member"/> of a fused step, or 1 for a
+    /// member the engine could not compute at its timeframe (its stand-in state writes only the scratch value).</summary>
+    private static int MemberBars(StreamContext ctx, FusedOutputs o, int member, TimeSpan horizon) =>
+        ctx.Offers(o.Names[member]) ? ctx.Bars(horizon) : 1;
+
+    /// <summary>The simple returns over 1, 5, 20 and 100 bars, the log returns over 1 and 5 bars, 1 h, 4 h, 1 d and 168 h,
+    /// and the statistics of the 1-bar log return: realized volatility (20, and annualized 20 and 50), autocorrelation,
+    /// skewness and kurtosis (as batch, each its own state fed the same log return).</summary>
+    private sealed class PriceReturnsStep
+    {
+        private readonly int[] _slots;
+        private readonly double _annualize;
+        private ChangeState _r1, _r5, _r20, _r100, _l1, _l5, _h1, _h4, _d1, _h168;
+        private RollingMomentsState _vol20, _vol50;
+        private RollingAutocorrelationState _autocorr;
+        private PowerSumsState _shape;
+
+        public PriceReturnsStep(StreamContext ctx, FusedOutputs o)
         {
-            var k = kind;
-            b.Step(name, _ =>
-            {
-                var s = new KBarState(k);
-                return c => s.Update(c[Open], c[High], c[Low], c.Close);
-            });
+            _slots = o.Slots;
+            _annualize = Math.Sqrt(ctx.PeriodsPerYear);
+            _r1 = new(1, log: false);
+            _r5 = new(5, log: false);
+            _r20 = new(20, log: false);
+            _r100 = new(100, log: false);
+            _l1 = new(1, log: true);
+            _l5 = new(5, log: true);
+            _h1 = new(MemberBars(ctx, o, 6, TimeSpan.FromHours(1)), log: true);
+            _h4 = new(MemberBars(ctx, o, 7, TimeSpan.FromHours(4)), log: true);
+            _d1 = new(MemberBars(ctx, o, 8, TimeSpan.FromHours(24)), log: true);
+            _h168 = new(MemberBars(ctx, o, 9, TimeSpan.FromHours(168)), log: true);
+            _vol20 = new(20, 1);
+            _vol50 = new(50, 1);
+            _autocorr = new(20);
+            _shape = new(20);
+        }
+
+        public double Run(StreamContext c)
+        {
+            double close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _r1.Update(close);
+            v[s[1]] = _r5.Update(close);
+            v[s[2]] = _r20.Update(close);
+            v[s[3]] = _r100.Update(close);
+            double r = _l1.Update(close);
+            v[s[4]] = r;
+            v[s[5]] = _l5.Update(close);
+            v[s[6]] = _h1.Update(close);
+            v[s[7]] = _h4.Update(close);
+            v[s[8]] = _d1.Update(close);
+            v[s[9]] = _h168.Update(close);
+            double realized = _vol20.Update(r) ? Math.Sqrt(_vol20.Variance) : double.NaN;
+            v[s[10]] = realized;
+            v[s[11]] = realized * _annualize; // batch: volatility_20 reuses realized_vol_20
+            v[s[12]] = (_vol50.Update(r) ? Math.Sqrt(_vol50.Variance) : double.NaN) * _annualize;
+            v[s[13]] = _autocorr.Update(r);
+            bool shaped = _shape.Update(r);
+            v[s[14]] = shaped ? _shape.Skewness : double.NaN;
+            v[s[15]] = shaped ? _shape.Kurtosis : double.NaN;
+            return 0;
         }
     }
 
-    /// <summary>One output of a shared multi-output price step.</summary>
-    private static Func<StreamContext, double> PriceShared<T>(StreamContext ctx, string key, int output)
-        where T : PriceOutputs, new()
+    /// <summary>sma_n and price_vs_sma{n} (the close against its SMA, as in batch) for n = 20, 50, 200.</summary>
+    private sealed class PriceSmaStep(FusedOutputs o)
     {
-        var shared = ctx.Shared(key, () => new T());
-        return c =>
+        private readonly int[] _slots = o.Slots;
+        private SmaState _s20 = new(20), _s50 = new(50), _s200 = new(200);
+
+        public double Run(StreamContext c)
         {
-            shared.Advance(c);
-            return shared.Outputs[output];
-        };
-    }
-
-    /// <summary>A shared step whose outputs are read by index.</summary>
-    private abstract class PriceOutputs(int count) : SharedStep
-    {
-        public double[] Outputs { get; } = new double[count];
-    }
-
-    /// <summary>MACD(12, 26, 9) of the close: line, signal, histogram.</summary>
-    private sealed class PriceMacdStep() : PriceOutputs(3)
-    {
-        private MacdState _state = new(12, 26, 9);
-
-        protected override void Step(StreamContext ctx)
-        {
-            _state.Update(ctx.Close);
-            Outputs[0] = _state.Macd;
-            Outputs[1] = _state.Signal;
-            Outputs[2] = _state.Histogram;
+            double close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            double m20 = _s20.Update(close), m50 = _s50.Update(close), m200 = _s200.Update(close);
+            v[s[0]] = m20;
+            v[s[1]] = Ratio.Change(close, m20);
+            v[s[2]] = m50;
+            v[s[3]] = Ratio.Change(close, m50);
+            v[s[4]] = m200;
+            v[s[5]] = Ratio.Change(close, m200);
+            return 0;
         }
     }
 
-    /// <summary>BBANDS(20, 2, 2, SMA) of the close: width and position.</summary>
-    private sealed class PriceBandsStep() : PriceOutputs(2)
+    /// <summary>The four 20-bar range volatilities of the bar's OHLC, each its own state.</summary>
+    private sealed class PriceRangeVolatilityStep(FusedOutputs o)
     {
-        private BollingerState _state = new(20, 2.0);
+        private readonly int[] _slots = o.Slots;
+        private ParkinsonVolatilityState _parkinson = new(20);
+        private GarmanKlassVolatilityState _garmanKlass = new(20);
+        private RogersSatchellVolatilityState _rogersSatchell = new(20);
+        private YangZhangVolatilityState _yangZhang = new(20);
 
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            _state.Update(ctx.Close);
-            Outputs[0] = _state.Width;
-            Outputs[1] = _state.Position;
+            double open = c[Open], high = c[High], low = c[Low], close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _parkinson.Update(high, low);
+            v[s[1]] = _garmanKlass.Update(open, high, low, close);
+            v[s[2]] = _rogersSatchell.Update(open, high, low, close);
+            v[s[3]] = _yangZhang.Update(open, high, low, close);
+            return 0;
         }
     }
 
-    /// <summary>ADX(14), PLUS_DI(14), MINUS_DI(14).</summary>
-    private sealed class PriceDmiStep() : PriceOutputs(3)
+    /// <summary>Qlib's nine k-bar shape features of the bar (the terms <see cref="KBarState"/> evaluates one by one).</summary>
+    private sealed class PriceKBarStep(FusedOutputs o)
     {
-        private AdxState _state = new(14);
+        private readonly int[] _slots = o.Slots;
 
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            _state.Update(ctx[High], ctx[Low], ctx.Close);
-            Outputs[0] = _state.Adx;
-            Outputs[1] = _state.PlusDi;
-            Outputs[2] = _state.MinusDi;
+            double open = c[Open], high = c[High], low = c[Low], close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = KMid.Value(open, high, low, close);
+            v[s[1]] = KLen.Value(open, high, low, close);
+            v[s[2]] = KMid2.Value(open, high, low, close);
+            v[s[3]] = KUp.Value(open, high, low, close);
+            v[s[4]] = KUp2.Value(open, high, low, close);
+            v[s[5]] = KLow.Value(open, high, low, close);
+            v[s[6]] = KLow2.Value(open, high, low, close);
+            v[s[7]] = KSft.Value(open, high, low, close);
+            v[s[8]] = KSft2.Value(open, high, low, close);
+            return 0;
         }
     }
 
-    /// <summary>STOCH(14, 3 SMA, 3 SMA): slow %K and slow %D.</summary>
-    private sealed class PriceStochStep() : PriceOutputs(2)
+    /// <summary>The recursive indicators of the price: EMA(12, 26), RSI(14, 50), MACD(12, 26, 9), ATR(14) and NATR,
+    /// ADX/DI(14), BBANDS(20, 2) width and position, STOCH(14, 3, 3), CCI(20), the trend direction and the market
+    /// structure, each its own state as in batch.</summary>
+    private sealed class PriceRecursiveStep(FusedOutputs o)
     {
-        private StochState _state = new(14, 3, 3);
+        private readonly int[] _slots = o.Slots;
+        private EmaState _ema12 = new(12), _ema26 = new(26);
+        private RsiState _rsi14 = new(14), _rsi50 = new(50);
+        private MacdState _macd = new(12, 26, 9);
+        private AtrState _atr = new(14);
+        private AdxState _adx = new(14);
+        private BollingerState _bands = new(20, 2.0);
+        private StochState _stoch = new(14, 3, 3);
+        private CciState _cci = new(20);
+        private TrendDirectionState _trend = new(20, 14, 0.1);
+        private MarketStructureState _structure = new(3);
 
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            _state.Update(ctx[High], ctx[Low], ctx.Close);
-            Outputs[0] = _state.SlowK;
-            Outputs[1] = _state.SlowD;
+            double high = c[High], low = c[Low], close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _ema12.Update(close);
+            v[s[1]] = _ema26.Update(close);
+            v[s[2]] = _rsi14.Update(close);
+            v[s[3]] = _rsi50.Update(close);
+            _macd.Update(close);
+            v[s[4]] = _macd.Macd;
+            v[s[5]] = _macd.Signal;
+            v[s[6]] = _macd.Histogram;
+            double atr = _atr.Update(high, low, close);
+            v[s[7]] = atr;
+            v[s[8]] = AtrState.Normalize(atr, close);
+            _adx.Update(high, low, close);
+            v[s[9]] = _adx.Adx;
+            v[s[10]] = _adx.PlusDi;
+            v[s[11]] = _adx.MinusDi;
+            _bands.Update(close);
+            v[s[12]] = _bands.Width;
+            v[s[13]] = _bands.Position;
+            _stoch.Update(high, low, close);
+            v[s[14]] = _stoch.SlowK;
+            v[s[15]] = _stoch.SlowD;
+            v[s[16]] = _cci.Update(high, low, close);
+            v[s[17]] = _trend.Update(high, low, close);
+            v[s[18]] = _structure.Update(high, low);
+            return 0;
         }
     }
 
-    /// <summary>The 20-bar OLS regression of the close on the bar index: slope and R².</summary>
-    private sealed class PriceRegressionStep() : PriceOutputs(2)
+    /// <summary>The z-score of the close (20), its 20-bar OLS slope (relative to the close) and R², the efficiency ratio
+    /// (10), the 20-bar range (distances of the high and low, raw stochastic value) and Williams %R (14).</summary>
+    private sealed class PriceWindowsStep(FusedOutputs o)
     {
-        private LinearRegressionState _state = new(20);
+        private readonly int[] _slots = o.Slots;
+        private RollingMomentsState _moments = new(20, 1);
+        private LinearRegressionState _regression = new(20);
+        private EfficiencyRatioState _efficiency = new(10);
+        private RangePositionState _range = new(20);
+        private WillRState _willR = new(14);
 
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            _state.Update(ctx.Close);
-            Outputs[0] = _state.Slope;
-            Outputs[1] = _state.RSquare;
-        }
-    }
-
-    /// <summary>Skewness and kurtosis of the last 20 log returns (one power-sums window).</summary>
-    private sealed class PriceShapeStep() : PriceOutputs(2)
-    {
-        private ChangeState _return = new(1, log: true);
-        private PowerSumsState _state = new(20);
-
-        protected override void Step(StreamContext ctx)
-        {
-            bool ready = _state.Update(_return.Update(ctx.Close));
-            Outputs[0] = ready ? _state.Skewness : double.NaN;
-            Outputs[1] = ready ? _state.Kurtosis : double.NaN;
-        }
-    }
-
-    /// <summary>The 20-bar range: distance of the high and of the low from the close, and the raw stochastic value.</summary>
-    private sealed class PriceRangeStep() : PriceOutputs(3)
-    {
-        private RangePositionState _state = new(20);
-
-        protected override void Step(StreamContext ctx)
-        {
-            _state.Update(ctx[High], ctx[Low], ctx.Close);
-            Outputs[0] = _state.DistanceToHigh;
-            Outputs[1] = _state.DistanceToLow;
-            Outputs[2] = _state.Rsv;
+            double high = c[High], low = c[Low], close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _moments.Update(close) ? _moments.ZScore : double.NaN;
+            _regression.Update(close);
+            v[s[1]] = Ratio.Divide(_regression.Slope, close);
+            v[s[2]] = _regression.RSquare;
+            v[s[3]] = _efficiency.Update(close);
+            _range.Update(high, low, close);
+            v[s[4]] = _range.DistanceToHigh;
+            v[s[5]] = _range.DistanceToLow;
+            v[s[6]] = _range.Rsv;
+            v[s[7]] = _willR.Update(high, low, close);
+            return 0;
         }
     }
 }

@@ -88,6 +88,20 @@ internal static partial class StreamCatalog
             }
         }
 
+        /// <summary>
+        /// Registers features computed together by one step per bar (<paramref name="create"/> returns the step, which
+        /// writes member k's value to <c>c.Values[outputs.Slots[k]]</c>; its return value is discarded). Whichever member the
+        /// engine creates first runs the step; members not asked for are computed into a scratch value.
+        /// </summary>
+        public void Fused(string key, IReadOnlyList<string> names, Func<StreamContext, FusedOutputs, Func<StreamContext, double>> create)
+        {
+            for (int k = 0; k < names.Count; k++)
+            {
+                int output = k;
+                Add(names[k], ctx => ctx.Fused(key, names, output, create));
+            }
+        }
+
         /// <summary>Registers a stream whose step is a function of the context (its state in the closure).</summary>
         public void Step(string name, Func<StreamContext, Func<StreamContext, double>> step) => Add(name, ctx => FeatureStream.Of(step(ctx)));
     }

@@ -8,6 +8,7 @@ internal sealed class StreamContext
 {
     private readonly Func<string, int> _resolve;
     private readonly Dictionary<string, SharedStep> _shared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FusedOutputs> _fused = new(StringComparer.Ordinal);
 
     internal StreamContext(Timeframe timeframe, FeatureEngineerOptions options, IReadOnlySet<MarketColumn> columns, Func<string, int> resolve,
         bool fundingSettlements)
@@ -98,6 +99,26 @@ internal sealed class StreamContext
         }
 
         return (T)step;
+    }
+
+    /// <summary>Whether the engine could compute <paramref name="name"/>: its inputs are among the columns and it is offered at
+    /// the timeframe (a fused step computes only the members it could).</summary>
+    public bool Offers(string name) =>
+        FeatureCatalog.Default.Get(name) is var def && def.UnavailableReason(Timeframe) is null && def.Inputs.All(Columns.Contains);
+
+    /// <summary>The stream of member <paramref name="output"/> of the fused step <paramref name="key"/>: the first member
+    /// created creates the step (and runs it), the others are written by it.</summary>
+    internal FeatureStream Fused(string key, IReadOnlyList<string> names, int output, Func<StreamContext, FusedOutputs, Func<StreamContext, double>> create)
+    {
+        if (_fused.TryGetValue(key, out var outputs))
+        {
+            return new FusedMember(outputs, output, null);
+        }
+
+        outputs = new FusedOutputs(names);
+        var step = create(this, outputs);
+        _fused[key] = outputs;
+        return new FusedMember(outputs, output, step);
     }
 
     /// <summary>Bars of a horizon at the engine's timeframe (the catalogue offers the feature only where this is whole).</summary>

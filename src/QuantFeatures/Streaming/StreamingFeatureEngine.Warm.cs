@@ -178,8 +178,9 @@ public sealed partial class StreamingFeatureEngine
         for (int k = 0; k + 1 < bounds.Length; k++)
         {
             int from = bounds[k], to = bounds[k + 1];
-            int[] active = [.. members.Where(i => starts[i] <= from)];
-            var steps = active.Select(i => _steps[i]).ToArray();
+            int[] active = [.. members.Where(i => starts[i] <= from && _steps[i] is not null)];
+            var steps = active.Select(i => _steps[i]!).ToArray();
+            var slots = active.Select(i => _stepSlots[i]).ToArray();
             for (int t = from; t < to; t++)
             {
                 bar.OpenTime = time[t];
@@ -191,7 +192,7 @@ public sealed partial class StreamingFeatureEngine
                 ctx.Serial = t + 1;
                 for (int j = 0; j < steps.Length; j++)
                 {
-                    values[active[j]] = steps[j](ctx);
+                    values[slots[j]] = steps[j](ctx);
                 }
             }
         }

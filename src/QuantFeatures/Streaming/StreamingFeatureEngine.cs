@@ -20,7 +20,7 @@ namespace QuantFeatures.Streaming;
 /// </remarks>
 public sealed partial class StreamingFeatureEngine
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2: fused steps (one stream runs several features' step; a scratch value)
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
@@ -33,7 +33,10 @@ public sealed partial class StreamingFeatureEngine
     private readonly StreamContext _ctx;
     private readonly double[] _values;
     private readonly double[] _previewValues;
-    private readonly Func<StreamContext, double>[] _steps;
+    private readonly Func<StreamContext, double>?[] _steps; // per stream: null for a fused member its step's runner writes
+    private readonly int[] _stepSlots; // per stream: where its step's return goes (the scratch value for a fused runner)
+    private readonly Func<StreamContext, double>[] _runSteps; // the non-null steps in engine order
+    private readonly int[] _runSlots;
     private readonly MemoryStream _previewBuffer = new();
     private long _lastOpenTime = long.MinValue;
 
@@ -73,10 +76,47 @@ public sealed partial class StreamingFeatureEngine
         }
 
         Names = requested;
-        _values = new double[_streams.Count];
-        _previewValues = new double[_streams.Count];
+        int scratch = _streams.Count; // the value a fused step writes for a member no one asked for, and a runner's return
+        _values = new double[scratch + 1];
+        _previewValues = new double[scratch + 1];
         _ctx.Values = _values;
         _steps = [.. _streams.Select(s => s.AsStep())];
+        _stepSlots = new int[scratch];
+        for (int i = 0; i < scratch; i++)
+        {
+            _stepSlots[i] = _streams[i] is FusedMember ? scratch : i;
+        }
+
+        FinishFused(scratch);
+        var run = Enumerable.Range(0, scratch).Where(i => _steps[i] is not null).ToArray();
+        _runSteps = [.. run.Select(i => _steps[i]!)];
+        _runSlots = [.. run.Select(i => _stepSlots[i])];
+    }
+
+    /// <summary>Points each fused step's members that no one asked for at the scratch value, and gives its runner the
+    /// memory of all its members together (the others, written by it, remember nothing of their own).</summary>
+    private void FinishFused(int scratch)
+    {
+        foreach (var runner in _streams.OfType<FusedMember>().Where(m => m.Runs))
+        {
+            var outputs = runner.Outputs;
+            var memory = _memory[outputs.Runner];
+            for (int k = 0; k < outputs.Slots.Length; k++)
+            {
+                int slot = outputs.Slots[k];
+                if (slot < 0)
+                {
+                    outputs.Slots[k] = scratch;
+                }
+                else if (slot != outputs.Runner)
+                {
+                    memory = memory.And(_memory[slot]);
+                    _memory[slot] = StreamMemory.None;
+                }
+            }
+
+            _memory[outputs.Runner] = memory;
+        }
     }
 
     /// <summary>The bars' Δ.</summary>
@@ -218,9 +258,11 @@ public sealed partial class StreamingFeatureEngine
             throw new InvalidOperationException("No bar has been committed yet.");
         }
 
-        for (int k = 0; k < _outputs.Length; k++)
+        var outputs = _outputs;
+        var values = _values;
+        for (int k = 0; k < outputs.Length; k++)
         {
-            destination[k] = _values[_outputs[k]];
+            destination[k] = values[outputs[k]];
         }
     }
 
@@ -419,11 +461,12 @@ public sealed partial class StreamingFeatureEngine
 
         var ctx = _ctx;
         ctx.Serial = BarCount + 1;
-        var steps = _steps;
+        var steps = _runSteps;
+        var slots = _runSlots;
         var values = _values;
-        for (int i = 0; i < steps.Length && i < values.Length; i++)
+        for (int i = 0; i < steps.Length && i < slots.Length; i++)
         {
-            values[i] = steps[i](ctx);
+            values[slots[i]] = steps[i](ctx);
         }
     }
 
@@ -471,6 +514,19 @@ public sealed partial class StreamingFeatureEngine
 
         _creating.Remove(name);
         int index = _streams.Count;
+        if (stream is FusedMember member)
+        {
+            member.Outputs.Slots[member.Output] = index;
+            if (member.Runs)
+            {
+                member.Outputs.Runner = index;
+            }
+            else
+            {
+                links.Features.Add(member.Outputs.Runner); // written by the runner's step: stepped (and replayed) with it
+            }
+        }
+
         _streams.Add(stream);
         _links.Add(links);
         _memory.Add(StreamCatalog.MemoryOf(name, _ctx));
