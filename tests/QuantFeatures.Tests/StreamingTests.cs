@@ -163,6 +163,42 @@ public class StreamingTests
         Assert.Throws<InvalidOperationException>(() =>
             new StreamingFeatureEngine(Timeframe.OneHour, [MarketColumn.OpenInterest], ["oi_change_1"]).CopyLatest(new double[1]));
     }
+
+    /// <summary>
+    /// Fused steps compute a group of features in one call and write each member's value to its own place: at every
+    /// timeframe from 1m to 1w (including ones where some members of a step are not offered), the engine of every offered
+    /// feature and each feature's engine alone give, bar by bar, the batch engine's values.
+    /// </summary>
+    [Theory]
+    [InlineData("1m")]
+    [InlineData("3m")]
+    [InlineData("30m")]
+    [InlineData("2h")]
+    [InlineData("8h")]
+    [InlineData("1d")]
+    [InlineData("3d")]
+    [InlineData("1w")]
+    public void Every_feature_alone_and_among_all_equals_batch_at_every_timeframe(string timeframe)
+    {
+        var tf = Timeframe.Parse(timeframe);
+        var frame = Properties.RandomFrames.Build(new Properties.FrameCase(17, 300, tf, 0.03, Degenerate: false, 30_000, Cut: 0))
+            .WithFundingHistory(null);
+        var names = FeatureCatalog.Default.Features
+            .Where(f => StreamCatalog.Has(f.Name) && f.UnavailableReason(tf) is null && f.Inputs.All(frame.Columns.Contains)).Select(f => f.Name).ToArray();
+        Assert.NotEmpty(names);
+        var batch = new FeatureEngineer().Compute(frame, names);
+        var all = new StreamingFeatureEngine(tf, frame.Columns, names).Replay(frame);
+        foreach (var (name, k) in names.Select((n, k) => (n, k)))
+        {
+            var alone = new StreamingFeatureEngine(tf, frame.Columns, [name]).Replay(frame)[0].ToArray();
+            var expected = batch[k].ToArray();
+            for (int t = 0; t < frame.Length; t++)
+            {
+                Assert.True(expected[t].Equals(all[k][t]), $"{name}[{t}] at {tf}: batch {expected[t]:R}, among all {all[k][t]:R}");
+                Assert.True(expected[t].Equals(alone[t]), $"{name}[{t}] at {tf}: batch {expected[t]:R}, alone {alone[t]:R}");
+            }
+        }
+    }
 }
 
 /// <summary>The streaming catalogue covers the whole feature catalogue.</summary>

@@ -19,233 +19,185 @@ internal static partial class StreamCatalog
 
     private static void RegisterOpenInterest(Builder b)
     {
-        foreach (int k in (ReadOnlySpan<int>)[1, 5, 20])
-        {
-            b.Step($"oi_change_{k}", _ =>
-            {
-                var s = new ChangeState(k, log: false);
-                return c => s.Update(c[OpenInterest]);
-            });
-        }
+        // The recursive indicators of OI (EMA, MACD of ln OI, TA-Lib's running sums of the bands).
+        b.Fused("oi:recursive", ["oi_ema_12", "oi_ema_26", "oi_macd", "oi_macd_signal", "oi_macd_hist", "oi_bb_upper", "oi_bb_lower", "oi_bb_position"],
+            (_, o) => new OiRecursiveStep(o).Run);
 
-        foreach (int hours in (ReadOnlySpan<int>)[1, 4, 24])
-        {
-            var horizon = TimeSpan.FromHours(hours);
-            b.Step($"oi_velocity_{hours}h", ctx =>
-            {
-                var s = new ChangeState(ctx.Bars(horizon), log: false);
-                return c => s.Update(c[OpenInterest]);
-            });
-        }
+        // Changes, averages and windows of OI of at most a day of bars, on the 1,024-update recomputation schedule or none.
+        b.Fused("oi:windows",
+        [
+            "oi_change_1", "oi_change_5", "oi_change_20", "oi_velocity_1h", "oi_velocity_4h", "oi_velocity_24h", "oi_sma_20", "oi_sma_50",
+            "oi_std_20", "oi_percentile_100", "oi_price_divergence_20", "oi_price_divergence_50", "oi_volume_divergence_20", "oi_regime_5",
+        ], (ctx, o) => new OiWindowsStep(ctx, o).Run);
 
-        foreach (int n in (ReadOnlySpan<int>)[20, 50])
-        {
-            b.Step($"oi_sma_{n}", _ =>
-            {
-                var s = new SmaState(n);
-                return c => s.Update(c[OpenInterest]);
-            });
-        }
-
-        foreach (int n in (ReadOnlySpan<int>)[12, 26])
-        {
-            b.Step($"oi_ema_{n}", _ =>
-            {
-                var s = new EmaState(n);
-                return c => s.Update(c[OpenInterest]);
-            });
-        }
-
-        b.Step("oi_macd", ctx => OiMacd(ctx, 0));
-        b.Step("oi_macd_signal", ctx => OiMacd(ctx, 1));
-        b.Step("oi_macd_hist", ctx => OiMacd(ctx, 2));
-        b.Step("oi_std_20", _ =>
-        {
-            var s = new RollingMomentsState(20, 1);
-            return c => s.Update(c[OpenInterest]) ? Math.Sqrt(s.Variance) : double.NaN;
-        });
-        b.Step("oi_bb_upper", ctx => OiBands(ctx, 0));
-        b.Step("oi_bb_lower", ctx => OiBands(ctx, 1));
-        b.Step("oi_bb_position", ctx => OiBands(ctx, 2));
         b.Step("oi_zscore_100", _ =>
         {
             var s = new RollingMomentsState(100, 1);
             return c => s.Update(c[OpenInterest]) ? s.ZScore : double.NaN;
         });
-        b.Step("oi_percentile_100", _ =>
-        {
-            var s = new RollingPercentileState(100);
-            return c => s.Update(c[OpenInterest]);
-        });
-        foreach (int n in (ReadOnlySpan<int>)[20, 50])
-        {
-            b.Step($"oi_price_divergence_{n}", ctx =>
-            {
-                var logs = ctx.Shared("oi:ln", () => new LogStep()); // ln OI and ln C once per bar, as the batch's shared columns
-                var oi = new LagState(n);
-                var close = new LagState(n);
-                return c =>
-                {
-                    logs.Advance(c);
-                    double a = logs.OpenInterest, p = logs.Close;
-                    return (a - oi.Update(a)) - (p - close.Update(p));
-                };
-            });
-        }
-
         b.Step("oi_volume_ratio", ctx =>
         {
             var s = new RollingSumState(ctx.Bars(Day));
             return c => Ratio.Divide(c[OpenInterest], s.Update(c[Volume]));
         });
-        b.Step("oi_volume_divergence_20", ctx =>
+    }
+
+    /// <summary>EMA(12, 26) of OI, MACD(12, 26, 9) of ln OI (NaN until ready, as the batch kernel on the shared ln OI
+    /// column), and BBANDS(20, 2) of OI: upper, lower, and the position of OI between them.</summary>
+    private sealed class OiRecursiveStep(FusedOutputs o)
+    {
+        private readonly int[] _slots = o.Slots;
+        private EmaState _ema12 = new(12), _ema26 = new(26);
+        private MacdState _macd = new(12, 26, 9);
+        private BollingerState _bands = new(20, 2.0);
+
+        public double Run(StreamContext c)
         {
-            var logs = ctx.Shared("oi:ln", () => new LogStep());
-            var volume = ctx.Feature("volume_sma_20");
-            var oi = new LagState(20);
-            var v = new LagState(20);
-            return c =>
+            double oi = c[OpenInterest];
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _ema12.Update(oi);
+            v[s[1]] = _ema26.Update(oi);
+            bool ready = _macd.Update(Derivatives.Log(oi));
+            v[s[2]] = ready ? _macd.Macd : double.NaN;
+            v[s[3]] = ready ? _macd.Signal : double.NaN;
+            v[s[4]] = ready ? _macd.Histogram : double.NaN;
+            bool banded = _bands.Update(oi);
+            double upper = banded ? _bands.Upper : double.NaN, lower = banded ? _bands.Lower : double.NaN;
+            v[s[5]] = upper;
+            v[s[6]] = lower;
+            v[s[7]] = Ratio.Divide(oi - lower, upper - lower);
+            return 0;
+        }
+    }
+
+    /// <summary>OI changes (1, 5, 20 bars; 1 h, 4 h, 24 h), SMA(20, 50), standard deviation (20), percentile (100), the
+    /// divergences of ln OI from ln C (20, 50) and from ln volume_sma_20 (20, read at the bar), and the 5-bar regime.</summary>
+    private sealed class OiWindowsStep
+    {
+        private readonly int[] _slots;
+        private readonly bool _volumeDivergence;
+        private readonly FeatureHandle _volumeSma;
+        private ChangeState _c1, _c5, _c20, _h1, _h4, _h24;
+        private SmaState _sma20, _sma50;
+        private RollingMomentsState _std;
+        private RollingPercentileState _percentile;
+        private LagState _oi20, _close20, _oi50, _close50, _oiVolume, _volume, _close5, _oi5;
+
+        public OiWindowsStep(StreamContext ctx, FusedOutputs o)
+        {
+            _slots = o.Slots;
+            _c1 = new(1, log: false);
+            _c5 = new(5, log: false);
+            _c20 = new(20, log: false);
+            _h1 = new(MemberBars(ctx, o, 3, Hour), log: false);
+            _h4 = new(MemberBars(ctx, o, 4, TimeSpan.FromHours(4)), log: false);
+            _h24 = new(MemberBars(ctx, o, 5, Day), log: false);
+            _sma20 = new(20);
+            _sma50 = new(50);
+            _std = new(20, 1);
+            _percentile = new(100);
+            _oi20 = new(20);
+            _close20 = new(20);
+            _oi50 = new(50);
+            _close50 = new(50);
+            _oiVolume = new(20);
+            _volume = new(20);
+            _close5 = new(5);
+            _oi5 = new(5);
+            _volumeDivergence = ctx.Offers("oi_volume_divergence_20");
+            if (_volumeDivergence)
             {
-                logs.Advance(c);
-                double a = logs.OpenInterest, l = Derivatives.Log(c.Value(volume));
-                return (a - oi.Update(a)) - (l - v.Update(l));
-            };
-        });
-        b.Step("oi_regime_5", _ =>
-        {
-            var close = new LagState(5);
-            var oi = new LagState(5);
-            return c => Derivatives.Regime(c.Close - close.Update(c.Close), c[OpenInterest] - oi.Update(c[OpenInterest]));
-        });
-    }
-
-    private static Func<StreamContext, double> OiMacd(StreamContext ctx, int output)
-    {
-        var shared = ctx.Shared("oi:macd", () => new MacdStep());
-        return c =>
-        {
-            shared.Advance(c);
-            return shared.Outputs[output];
-        };
-    }
-
-    private static Func<StreamContext, double> OiBands(StreamContext ctx, int output)
-    {
-        var shared = ctx.Shared("oi:bbands", () => new BandsStep());
-        return c =>
-        {
-            shared.Advance(c);
-            return shared.Outputs[output];
-        };
-    }
-
-    /// <summary>ln OI and ln C of the bar (the batch's shared ln columns).</summary>
-    private sealed class LogStep : SharedStep
-    {
-        public double OpenInterest { get; private set; }
-
-        public double Close { get; private set; }
-
-        protected override void Step(StreamContext ctx)
-        {
-            OpenInterest = Derivatives.Log(ctx[MarketColumn.OpenInterest]);
-            Close = Derivatives.Log(ctx.Close);
+                _volumeSma = ctx.Feature("volume_sma_20");
+            }
         }
-    }
 
-    /// <summary>MACD(12, 26, 9) of ln(OI), as the batch kernel on the shared ln(OI) column.</summary>
-    private sealed class MacdStep : SharedStep
-    {
-        private MacdState _state = new(12, 26, 9);
-
-        public double[] Outputs { get; } = new double[3];
-
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            bool ready = _state.Update(Derivatives.Log(ctx[OpenInterest]));
-            Outputs[0] = ready ? _state.Macd : double.NaN;
-            Outputs[1] = ready ? _state.Signal : double.NaN;
-            Outputs[2] = ready ? _state.Histogram : double.NaN;
-        }
-    }
+            double oi = c[OpenInterest], close = c.Close;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _c1.Update(oi);
+            v[s[1]] = _c5.Update(oi);
+            v[s[2]] = _c20.Update(oi);
+            v[s[3]] = _h1.Update(oi);
+            v[s[4]] = _h4.Update(oi);
+            v[s[5]] = _h24.Update(oi);
+            v[s[6]] = _sma20.Update(oi);
+            v[s[7]] = _sma50.Update(oi);
+            v[s[8]] = _std.Update(oi) ? Math.Sqrt(_std.Variance) : double.NaN;
+            v[s[9]] = _percentile.Update(oi);
+            double a = Derivatives.Log(oi), p = Derivatives.Log(close); // ln OI and ln C once per bar, as the batch's shared columns
+            v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
+            v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
+            if (_volumeDivergence)
+            {
+                double l = Derivatives.Log(c.Value(_volumeSma));
+                v[s[12]] = (a - _oiVolume.Update(a)) - (l - _volume.Update(l));
+            }
 
-    /// <summary>BBANDS(20, 2) of OI: upper, lower, and the position of OI between them.</summary>
-    private sealed class BandsStep : SharedStep
-    {
-        private BollingerState _state = new(20, 2.0);
-
-        public double[] Outputs { get; } = new double[3];
-
-        protected override void Step(StreamContext ctx)
-        {
-            double oi = ctx[OpenInterest];
-            bool ready = _state.Update(oi);
-            double upper = ready ? _state.Upper : double.NaN, lower = ready ? _state.Lower : double.NaN;
-            Outputs[0] = upper;
-            Outputs[1] = lower;
-            Outputs[2] = Ratio.Divide(oi - lower, upper - lower);
+            v[s[13]] = Derivatives.Regime(close - _close5.Update(close), oi - _oi5.Update(oi));
+            return 0;
         }
     }
 
     private static void RegisterFunding(Builder b)
     {
-        b.Step("funding_rate", _ => c => c[FundingRate]);
-        b.Step("funding_rate_change", ctx =>
-        {
-            var s = new FundingEvents(Indicators.FundingRateChangeWindow, ctx.Timeframe, ranks: false);
-            return c =>
-            {
-                s.Update(c);
-                return s.State.RateChange;
-            };
-        });
-        b.Step("funding_rate_change_24h", ctx =>
-        {
-            var lag = new LagState(ctx.Bars(Day));
-            return c => c[FundingRate] - lag.Update(c[FundingRate]);
-        });
-        b.Step("funding_annualized", _ => c => Derivatives.AnnualizedFunding(c[FundingRate], c[FundingIntervalHours]));
-        b.Step("cumulative_funding_7d", ctx =>
-        {
-            var s = new FundingEvents(TimeSpan.FromDays(7), ctx.Timeframe, ranks: false);
-            return c => s.Update(c) ? s.State.Sum() : double.NaN;
-        });
-        b.Step("funding_zscore_30d", ctx => FundingZ(ctx, 0));
-        b.Step("funding_extreme_positive", ctx => FundingZ(ctx, 1));
-        b.Step("funding_extreme_negative", ctx => FundingZ(ctx, 2));
-        b.Step("funding_percentile_252d", ctx =>
-        {
-            var s = new FundingEvents(TimeSpan.FromDays(252), ctx.Timeframe, ranks: true);
-            return c => s.Update(c) ? s.State.Percentile() : double.NaN;
-        });
-        b.Step("minutes_to_funding", _ => c => Derivatives.MinutesToFunding(c[FundingTime], c[FundingIntervalHours], c.DecisionTime));
-        b.Step("basis", _ => c => Derivatives.RelativeDifference(c.Close, c[MarkPrice]));
-        b.Step("premium", _ => c => Derivatives.RelativeDifference(c[MarkPrice], c[IndexPrice]));
+        // The event-time windows of the settlements, which remember the whole history.
+        b.Fused("funding:events",
+            ["funding_rate_change", "cumulative_funding_7d", "funding_zscore_30d", "funding_extreme_positive", "funding_extreme_negative", "funding_percentile_252d"],
+            (ctx, o) => new FundingEventsStep(ctx, o).Run);
+
+        // The bar's funding, mark and index columns, and the change of the rate over a day.
+        b.Fused("funding:bar", ["funding_rate", "funding_rate_change_24h", "funding_annualized", "minutes_to_funding", "basis", "premium"],
+            (ctx, o) => new FundingBarStep(ctx, o).Run);
     }
 
-    private static Func<StreamContext, double> FundingZ(StreamContext ctx, int output)
+    /// <summary>The rate change at the last settlement, the 7-day sum, the 30-day z-score and its extreme flags (one
+    /// window, as the batch kernel), and the 252-day percentile, each window fed as in batch.</summary>
+    private sealed class FundingEventsStep(StreamContext ctx, FusedOutputs o)
     {
-        var shared = ctx.Shared("funding:zscore(30d)", () => new FundingZStep(ctx.Timeframe));
-        return c =>
+        private readonly int[] _slots = o.Slots;
+        private readonly FundingEvents _change = new(Indicators.FundingRateChangeWindow, ctx.Timeframe, ranks: false);
+        private readonly FundingEvents _week = new(TimeSpan.FromDays(7), ctx.Timeframe, ranks: false);
+        private readonly FundingEvents _month = new(TimeSpan.FromDays(30), ctx.Timeframe, ranks: false);
+        private readonly FundingEvents _year = new(TimeSpan.FromDays(252), ctx.Timeframe, ranks: true);
+
+        public double Run(StreamContext c)
         {
-            shared.Advance(c);
-            return shared.Outputs[output];
-        };
+            var v = c.Values;
+            var s = _slots;
+            _change.Update(c);
+            v[s[0]] = _change.State.RateChange;
+            v[s[1]] = _week.Update(c) ? _week.State.Sum() : double.NaN;
+            bool known = _month.Update(c);
+            v[s[2]] = known ? _month.State.ZScore() : double.NaN;
+            v[s[3]] = known ? _month.State.Extreme(2.0) : double.NaN;
+            v[s[4]] = known ? _month.State.Extreme(-2.0) : double.NaN;
+            v[s[5]] = _year.Update(c) ? _year.State.Percentile() : double.NaN;
+            return 0;
+        }
     }
 
-    /// <summary>funding_zscore_30d and both extreme flags from one 30-day window state (as the batch kernel).</summary>
-    private sealed class FundingZStep(Timeframe timeframe) : SharedStep
+    /// <summary>The funding rate, its change over a day of bars, annualized, the minutes to the next settlement, the
+    /// basis (close vs mark) and the premium (mark vs index).</summary>
+    private sealed class FundingBarStep(StreamContext ctx, FusedOutputs o)
     {
-        private readonly FundingEvents _events = new(TimeSpan.FromDays(30), timeframe, ranks: false);
+        private readonly int[] _slots = o.Slots;
+        private LagState _day = new(MemberBars(ctx, o, 1, Day));
 
-        public double[] Outputs { get; } = new double[3];
-
-        protected override void Step(StreamContext ctx)
+        public double Run(StreamContext c)
         {
-            bool known = _events.Update(ctx);
-            Outputs[0] = known ? _events.State.ZScore() : double.NaN;
-            Outputs[1] = known ? _events.State.Extreme(2.0) : double.NaN;
-            Outputs[2] = known ? _events.State.Extreme(-2.0) : double.NaN;
+            double rate = c[FundingRate], interval = c[FundingIntervalHours], close = c.Close, mark = c[MarkPrice];
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = rate;
+            v[s[1]] = rate - _day.Update(rate);
+            v[s[2]] = Derivatives.AnnualizedFunding(rate, interval);
+            v[s[3]] = Derivatives.MinutesToFunding(c[FundingTime], interval, c.DecisionTime);
+            v[s[4]] = Derivatives.RelativeDifference(close, mark);
+            v[s[5]] = Derivatives.RelativeDifference(mark, c[IndexPrice]);
+            return 0;
         }
     }
 
@@ -282,72 +234,119 @@ internal static partial class StreamCatalog
 
     private static void RegisterLiquidations(Builder b)
     {
-        static double Total(StreamContext c) => c[LongLiquidationNotional] + c[ShortLiquidationNotional];
-        static double Net(StreamContext c) => c[LongLiquidationNotional] - c[ShortLiquidationNotional];
+        // The bar's liquidations and their 1-hour sums and ratios (the ratios of the sums, as in batch).
+        b.Fused("liquidations:hour",
+        [
+            "net_liquidation", "liquidation_vol_1h", "long_liq_vol_1h", "short_liq_vol_1h", "liquidation_count_1h", "avg_liq_size_1h",
+            "liq_imbalance_1h", "liq_long_short_ratio_1h", "liquidation_intensity",
+        ], (ctx, o) => new LiquidationsHourStep(ctx, o).Run);
 
-        b.Step("net_liquidation", _ => c => Net(c));
-        b.Step("liquidation_vol_1h", ctx => HourSum(ctx, Total));
-        b.Step("long_liq_vol_1h", ctx => HourSum(ctx, static c => c[LongLiquidationNotional]));
-        b.Step("short_liq_vol_1h", ctx => HourSum(ctx, static c => c[ShortLiquidationNotional]));
-        b.Step("liquidation_count_1h", ctx => HourSum(ctx, static c => c[LiquidationCount]));
-        // The ratios read the 1h sums of the features above (shared, as in batch).
-        b.Step("avg_liq_size_1h", ctx => Quotient(ctx.Feature("liquidation_vol_1h"), ctx.Feature("liquidation_count_1h")));
-        b.Step("liq_imbalance_1h", ctx =>
-        {
-            var net = HourSum(ctx, Net);
-            var total = ctx.Feature("liquidation_vol_1h");
-            return c => Ratio.Divide(net(c), c.Value(total));
-        });
-        b.Step("liq_long_short_ratio_1h", ctx => Quotient(ctx.Feature("long_liq_vol_1h"), ctx.Feature("short_liq_vol_1h")));
-        b.Step("liquidation_intensity", _ => c => Ratio.Divide(Total(c), c[QuoteVolume]));
-        b.Step("liq_spike_24h", ctx =>
-        {
-            int bars = ctx.Bars(Day);
-            var s = new RollingSumState(bars);
-            return c =>
-            {
-                double x = Total(c);
-                double sum = s.Update(x);
-                return sum == 0 ? double.NaN : Ratio.Divide(x, sum / bars);
-            };
-        });
-        b.Step("liq_zscore_24h", ctx =>
-        {
-            var s = new SpikeZScoreState(ctx.Bars(Day));
-            return c => s.Update(Total(c));
-        });
+        // The bar's total against its 24-hour sum: the spike ratio and the z-score.
+        b.Fused("liquidations:day", ["liq_spike_24h", "liq_zscore_24h"], (ctx, o) => new LiquidationsDayStep(ctx, o).Run);
     }
 
-    private static Func<StreamContext, double> HourSum(StreamContext ctx, Func<StreamContext, double> series)
+    /// <summary>Net liquidations, the 1-hour sums of the total, long, short, count and net, their ratios, and the bar's
+    /// intensity (total over quote volume).</summary>
+    private sealed class LiquidationsHourStep
     {
-        var s = new RollingSumState(ctx.Bars(Hour));
-        return c => s.Update(series(c));
+        private readonly int[] _slots;
+        private RollingSumState _total, _long, _short, _count, _net;
+
+        public LiquidationsHourStep(StreamContext ctx, FusedOutputs o)
+        {
+            _slots = o.Slots;
+            int bars = MemberBars(ctx, o, 1, Hour); // every 1-hour member is offered at the same timeframes
+            _total = new(bars);
+            _long = new(bars);
+            _short = new(bars);
+            _count = new(bars);
+            _net = new(bars);
+        }
+
+        public double Run(StreamContext c)
+        {
+            double longs = c[LongLiquidationNotional], shorts = c[ShortLiquidationNotional];
+            double total = longs + shorts, net = longs - shorts;
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = net;
+            double totalSum = _total.Update(total), longSum = _long.Update(longs), shortSum = _short.Update(shorts);
+            double countSum = _count.Update(c[LiquidationCount]);
+            v[s[1]] = totalSum;
+            v[s[2]] = longSum;
+            v[s[3]] = shortSum;
+            v[s[4]] = countSum;
+            v[s[5]] = Ratio.Divide(totalSum, countSum);
+            v[s[6]] = Ratio.Divide(_net.Update(net), totalSum);
+            v[s[7]] = Ratio.Divide(longSum, shortSum);
+            v[s[8]] = Ratio.Divide(total, c[QuoteVolume]);
+            return 0;
+        }
     }
 
-    private static Func<StreamContext, double> Quotient(FeatureHandle numerator, FeatureHandle denominator) =>
-        c => Ratio.Divide(c.Value(numerator), c.Value(denominator));
+    /// <summary>The bar's total liquidations against the mean of the last day of bars (NaN when that sum is 0), and their
+    /// z-score against that day.</summary>
+    private sealed class LiquidationsDayStep
+    {
+        private readonly int[] _slots;
+        private readonly int _bars;
+        private RollingSumState _sum;
+        private SpikeZScoreState _zscore;
+
+        public LiquidationsDayStep(StreamContext ctx, FusedOutputs o)
+        {
+            _slots = o.Slots;
+            _bars = MemberBars(ctx, o, 0, Day);
+            _sum = new(_bars);
+            _zscore = new(ctx.Offers(o.Names[1]) ? ctx.Bars(Day) : 2); // offered where a day is at least 2 bars
+        }
+
+        public double Run(StreamContext c)
+        {
+            double x = c[LongLiquidationNotional] + c[ShortLiquidationNotional];
+            var v = c.Values;
+            var s = _slots;
+            double sum = _sum.Update(x);
+            v[s[0]] = sum == 0 ? double.NaN : Ratio.Divide(x, sum / _bars);
+            v[s[1]] = _zscore.Update(x);
+            return 0;
+        }
+    }
 
     private static void RegisterPositioning(Builder b)
     {
-        b.Step("ls_ratio", _ => c => c[LongShortRatio]);
-        foreach (int hours in (ReadOnlySpan<int>)[1, 4])
-        {
-            var horizon = TimeSpan.FromHours(hours);
-            b.Step($"ls_ratio_change_{hours}h", ctx =>
-            {
-                var s = new ChangeState(ctx.Bars(horizon), log: false);
-                return c => s.Update(c[LongShortRatio]);
-            });
-        }
-
+        // The bar's positioning columns and their changes over 1 and 4 hours.
+        b.Fused("positioning:bar",
+            ["ls_ratio", "ls_ratio_change_1h", "ls_ratio_change_4h", "top_trader_ls_ratio", "top_trader_position_ratio", "ls_top_vs_crowd", "taker_ls_vol_ratio"],
+            (ctx, o) => new PositioningBarStep(ctx, o).Run);
         b.Step("ls_ratio_percentile_30d", ctx =>
         {
             var s = new RollingPercentileState(ctx.Bars(TimeSpan.FromDays(30)));
             return c => s.Update(c[LongShortRatio]);
         });
-        b.Step("top_trader_ls_ratio", _ => c => c[TopTraderLongShortRatio]);
-        b.Step("top_trader_position_ratio", _ => c => c[TopTraderPositionRatio]);
-        b.Step("ls_top_vs_crowd", _ => c => Derivatives.LogRatio(c[TopTraderLongShortRatio], c[LongShortRatio]));
-        b.Step("taker_ls_vol_ratio", _ => c => c[TakerLongShortVolRatio]);
+    }
+
+    /// <summary>The long/short ratio and its changes over 1 and 4 hours, the top traders' ratios, the log ratio of top
+    /// traders to the crowd, and the taker long/short volume ratio.</summary>
+    private sealed class PositioningBarStep(StreamContext ctx, FusedOutputs o)
+    {
+        private readonly int[] _slots = o.Slots;
+        private ChangeState _h1 = new(MemberBars(ctx, o, 1, Hour), log: false);
+        private ChangeState _h4 = new(MemberBars(ctx, o, 2, TimeSpan.FromHours(4)), log: false);
+
+        public double Run(StreamContext c)
+        {
+            double ratio = c[LongShortRatio], top = c[TopTraderLongShortRatio];
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = ratio;
+            v[s[1]] = _h1.Update(ratio);
+            v[s[2]] = _h4.Update(ratio);
+            v[s[3]] = top;
+            v[s[4]] = c[TopTraderPositionRatio];
+            v[s[5]] = Derivatives.LogRatio(top, ratio);
+            v[s[6]] = c[TakerLongShortVolRatio];
+            return 0;
+        }
     }
 }

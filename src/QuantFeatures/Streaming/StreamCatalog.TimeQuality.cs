@@ -7,58 +7,67 @@ namespace QuantFeatures.Streaming;
 /// <summary>Streams of the time and quality family (the steps of their batch kernels).</summary>
 internal static partial class StreamCatalog
 {
-    static partial void RegisterTimeQuality(Builder b)
+    static partial void RegisterTimeQuality(Builder b) =>
+        b.Fused("time-quality",
+            ["hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "volume_anomaly", "data_completeness", "quality_score"],
+            (ctx, o) => new TimeQualityStep(ctx, o).Run);
+
+    /// <summary>The calendar encodings, the gap flag, the volume anomaly, the completeness of the bar's columns and the
+    /// quality score combining them (as the batch kernels).</summary>
+    private sealed class TimeQualityStep
     {
-        b.Step("hour_sin", ctx => Calendar(ctx, 0));
-        b.Step("hour_cos", ctx => Calendar(ctx, 1));
-        b.Step("dow_sin", ctx => Calendar(ctx, 2));
-        b.Step("dow_cos", ctx => Calendar(ctx, 3));
-        b.Step("gap_detected", ctx =>
+        private readonly int[] _slots;
+        private readonly CalendarStep _calendar;
+        private readonly MarketColumn[] _columns;
+        private readonly double[] _row;
+        private readonly bool _hasVolume;
+        private readonly bool _hasCoverage;
+        private GapState _gap;
+        private VolumeAnomalyState _anomaly;
+        private DataCompletenessState _completeness;
+
+        public TimeQualityStep(StreamContext ctx, FusedOutputs o)
         {
-            var s = new GapState(ctx.Timeframe.Milliseconds);
-            return c => s.Update(c.OpenTime);
-        });
-        b.Step("volume_anomaly", _ =>
-        {
-            var s = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
-            return c => s.Update(c[Volume]);
-        });
-        b.Step("data_completeness", ctx =>
-        {
+            _slots = o.Slots;
+            _calendar = new CalendarStep(ctx.Timeframe.Milliseconds);
+            _gap = new GapState(ctx.Timeframe.Milliseconds);
+            _anomaly = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
+
             // The columns the batch kernel counts: every present column except the resampler's sub-bar statistics.
-            var columns = ctx.Columns.Where(column => !column.IsIntrabar()).ToArray();
-            var row = new double[columns.Length];
-            var s = new DataCompletenessState(columns.Length);
-            return c =>
+            _columns = [.. ctx.Columns.Where(column => !column.IsIntrabar())];
+            _row = new double[_columns.Length];
+            _completeness = new DataCompletenessState(_columns.Length);
+            _hasVolume = ctx.Columns.Contains(Volume);
+            _hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
+        }
+
+        public double Run(StreamContext c)
+        {
+            var v = c.Values;
+            var s = _slots;
+            var calendar = _calendar.Outputs;
+            _calendar.Step(c);
+            v[s[0]] = calendar[0];
+            v[s[1]] = calendar[1];
+            v[s[2]] = calendar[2];
+            v[s[3]] = calendar[3];
+            double gap = _gap.Update(c.OpenTime);
+            v[s[4]] = gap;
+            double anomaly = _anomaly.Update(c[Volume]);
+            v[s[5]] = anomaly;
+            var columns = _columns;
+            var row = _row;
+            for (int k = 0; k < columns.Length && k < row.Length; k++)
             {
-                for (int k = 0; k < columns.Length; k++)
-                {
-                    row[k] = c[columns[k]];
-                }
+                row[k] = c[columns[k]];
+            }
 
-                return s.Update(row);
-            };
-        });
-        b.Step("quality_score", ctx =>
-        {
-            var completeness = ctx.Feature("data_completeness");
-            var gap = ctx.Feature("gap_detected");
-            bool hasVolume = ctx.Columns.Contains(Volume);
-            var anomaly = hasVolume ? ctx.Feature("volume_anomaly") : default;
-            bool hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
-            return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap),
-                hasVolume ? c.Value(anomaly) : 0.0, hasCoverage ? c[IntrabarCoverage] : 1.0);
-        });
-    }
-
-    private static Func<StreamContext, double> Calendar(StreamContext ctx, int output)
-    {
-        var shared = ctx.Shared("calendar", () => new CalendarStep(ctx.Timeframe.Milliseconds));
-        return c =>
-        {
-            shared.Advance(c);
-            return shared.Outputs[output];
-        };
+            double completeness = _completeness.Update(row);
+            v[s[6]] = completeness;
+            v[s[7]] = QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, completeness, gap, _hasVolume ? anomaly : 0.0,
+                _hasCoverage ? c[IntrabarCoverage] : 1.0);
+            return 0;
+        }
     }
 
     /// <summary>
@@ -66,7 +75,7 @@ internal static partial class StreamCatalog
     /// the week the encodings repeat with the phase of the week, so each phase's values are computed once and kept (the
     /// same angle gives the same <see cref="Math.SinCos"/>, as the batch kernel's period table).
     /// </summary>
-    private sealed class CalendarStep : SharedStep
+    private sealed class CalendarStep
     {
         private const int MaxPhases = 100_000;
         private readonly long _timeframe;
@@ -87,7 +96,7 @@ internal static partial class StreamCatalog
 
         public double[] Outputs { get; } = new double[4];
 
-        protected override void Step(StreamContext ctx)
+        public void Step(StreamContext ctx)
         {
             long decision = ctx.OpenTime + _timeframe;
             if (_table is not null && decision % _timeframe == 0)

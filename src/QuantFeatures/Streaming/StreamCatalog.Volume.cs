@@ -3,50 +3,25 @@ using static QuantFeatures.MarketColumn;
 
 namespace QuantFeatures.Streaming;
 
-/// <summary>Streams of the volume and order-flow family (the steps of their batch kernels).</summary>
+/// <summary>Streams of the volume and order-flow family (the steps of their batch kernels), in four fused steps grouped by
+/// how much history their members remember: the cumulative and recursive lines, the windows of at most 50 bars, the UTC
+/// session VWAP, and the 24-hour turnover.</summary>
 internal static partial class StreamCatalog
 {
     static partial void RegisterVolume(Builder b)
     {
-        RegisterVolumeLevels(b);
-        RegisterVolumeTaLib(b);
-        RegisterPriceVolume(b);
-        RegisterLiquidity(b);
-        RegisterTakerFlow(b);
-    }
+        // The cumulative lines (OBV, A/D, CVD) and what smooths them recursively, which remember the whole history.
+        b.Fused("volume:recursive", ["obv", "obv_sma_20", "ad", "adosc", "force_index_13", "cvd"], (_, o) => new VolumeRecursiveStep(o).Run);
 
-    private static void RegisterVolumeLevels(Builder b)
-    {
-        b.Step("volume_change", _ =>
-        {
-            var s = new ChangeState(1, log: false);
-            return c => s.Update(c[Volume]);
-        });
-        b.Step("volume_sma_20", _ =>
-        {
-            var s = new SmaState(20);
-            return c => s.Update(c[Volume]);
-        });
-        b.Step("volume_ratio_20", ctx =>
-        {
-            var sma = ctx.Feature("volume_sma_20");
-            return c => Ratio.Divide(c[Volume], c.Value(sma));
-        });
-        b.Step("volume_roc_10", _ =>
-        {
-            var s = new ChangeState(10, log: false);
-            return c => s.Update(c[Volume]);
-        });
-        b.Step("volume_zscore_20", _ =>
-        {
-            var s = new RollingMomentsState(20, 1);
-            return c => s.Update(c[Volume]) ? s.ZScore : double.NaN;
-        });
-        b.Step("volume_spike_score", ctx =>
-        {
-            var sma = ctx.Feature("volume_sma_20");
-            return c => Ratio.Change(c[Volume], c.Value(sma));
-        });
+        // Levels, TA-Lib money-flow windows, price-volume, liquidity and taker flow over windows of at most 50 bars.
+        b.Fused("volume:windows",
+        [
+            "volume_change", "volume_sma_20", "volume_ratio_20", "volume_roc_10", "volume_zscore_20", "volume_spike_score", "cmf_20", "mfi_14",
+            "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "corwin_schultz_20", "taker_buy_ratio",
+            "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size",
+        ], (ctx, o) => new VolumeWindowsStep(ctx, o).Run);
+
+        b.Fused("volume:session", ["vwap_session", "price_vs_vwap_session"], (_, o) => new VolumeSessionStep(o).Run);
         b.Step("turnover_ratio_24h", ctx =>
         {
             var s = new RelativeToMeanState(ctx.Bars(Day));
@@ -54,119 +29,99 @@ internal static partial class StreamCatalog
         });
     }
 
-    private static void RegisterVolumeTaLib(Builder b)
+    /// <summary>OBV and its SMA(20), the A/D line, ADOSC(3, 10) (its own A/D line), the force index (13) and the
+    /// cumulative volume delta.</summary>
+    private sealed class VolumeRecursiveStep(FusedOutputs o)
     {
-        b.Step("obv", _ =>
+        private readonly int[] _slots = o.Slots;
+        private ObvState _obv = new();
+        private SmaState _obvSma = new(20);
+        private AdState _ad = new();
+        private AdoscState _adosc = new(3, 10);
+        private ForceIndexState _force = new(13);
+        private CvdState _cvd = new();
+
+        public double Run(StreamContext c)
         {
-            var s = new ObvState();
-            return c => s.Update(c.Close, c[Volume]);
-        });
-        b.Step("obv_sma_20", ctx =>
-        {
-            var obv = ctx.Feature("obv");
-            var s = new SmaState(20);
-            return c => s.Update(c.Value(obv));
-        });
-        b.Step("ad", _ =>
-        {
-            var s = new AdState();
-            return c => s.Update(c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("adosc", _ =>
-        {
-            var s = new AdoscState(3, 10); // its own AD line: ad's step
-            return c => s.Update(c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("cmf_20", _ =>
-        {
-            var s = new CmfState(20);
-            return c => s.Update(c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("mfi_14", _ =>
-        {
-            var s = new MfiState(14);
-            return c => s.Update(c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("force_index_13", _ =>
-        {
-            var s = new ForceIndexState(13);
-            return c => s.Update(c.Close, c[Volume]);
-        });
+            double high = c[High], low = c[Low], close = c.Close, volume = c[Volume];
+            var v = c.Values;
+            var s = _slots;
+            double obv = _obv.Update(close, volume);
+            v[s[0]] = obv;
+            v[s[1]] = _obvSma.Update(obv);
+            v[s[2]] = _ad.Update(high, low, close, volume);
+            v[s[3]] = _adosc.Update(high, low, close, volume);
+            v[s[4]] = _force.Update(close, volume);
+            v[s[5]] = _cvd.Update(c[TakerBuyVolume], volume);
+            return 0;
+        }
     }
 
-    private static void RegisterPriceVolume(Builder b)
+    /// <summary>The volume family's windows of at most 50 bars, each its own state as in batch.</summary>
+    private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o)
     {
-        b.Step("vwap_20", _ =>
-        {
-            var s = new VwapState(20);
-            return c => s.Update(c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("price_vs_vwap", ctx =>
-        {
-            var vwap = ctx.Feature("vwap_20");
-            return c => Ratio.Change(c.Close, c.Value(vwap));
-        });
-        b.Step("vwap_session", _ =>
-        {
-            var s = new VwapSessionState();
-            return c => s.Update(c.OpenTime, c[High], c[Low], c.Close, c[Volume]);
-        });
-        b.Step("price_vs_vwap_session", ctx =>
-        {
-            var vwap = ctx.Feature("vwap_session");
-            return c => Ratio.Change(c.Close, c.Value(vwap));
-        });
-        b.Step("price_volume_corr_20", _ =>
-        {
-            var s = new PriceVolumeCorrelationState(20);
-            return c => s.Update(c.Close, c[Volume]);
-        });
-    }
+        private readonly int[] _slots = o.Slots;
+        private readonly bool _quoteVolume = ctx.Columns.Contains(QuoteVolume);
+        private ChangeState _change = new(1, log: false);
+        private SmaState _sma = new(20);
+        private ChangeState _roc = new(10, log: false);
+        private RollingMomentsState _zscore = new(20, 1);
+        private CmfState _cmf = new(20);
+        private MfiState _mfi = new(14);
+        private VwapState _vwap = new(20);
+        private PriceVolumeCorrelationState _correlation = new(20);
+        private AmihudState _amihud = new(20);
+        private RollSpreadState _roll = new(20);
+        private CorwinSchultzState _corwinSchultz = new(20);
+        private TakerImbalanceState _imbalance = new(20);
+        private VpinState _vpin = new(50);
 
-    private static void RegisterLiquidity(Builder b)
-    {
-        b.Step("amihud_20", ctx =>
+        public double Run(StreamContext c)
         {
+            double high = c[High], low = c[Low], close = c.Close, volume = c[Volume], takerBuy = c[TakerBuyVolume];
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = _change.Update(volume);
+            double sma = _sma.Update(volume);
+            v[s[1]] = sma;
+            v[s[2]] = Ratio.Divide(volume, sma);
+            v[s[3]] = _roc.Update(volume);
+            v[s[4]] = _zscore.Update(volume) ? _zscore.ZScore : double.NaN;
+            v[s[5]] = Ratio.Change(volume, sma);
+            v[s[6]] = _cmf.Update(high, low, close, volume);
+            v[s[7]] = _mfi.Update(high, low, close, volume);
+            double vwap = _vwap.Update(high, low, close, volume);
+            v[s[8]] = vwap;
+            v[s[9]] = Ratio.Change(close, vwap);
+            v[s[10]] = _correlation.Update(close, volume);
             // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state.
-            var s = new AmihudState(20);
-            if (ctx.Columns.Contains(QuoteVolume))
-            {
-                return c => s.Update(c.Close, c[QuoteVolume]);
-            }
-
-            return c => s.Update(c.Close, c.Close * c[Volume]);
-        });
-        b.Step("roll_spread_20", _ =>
-        {
-            var s = new RollSpreadState(20);
-            return c => s.Update(c.Close);
-        });
-        b.Step("corwin_schultz_20", _ =>
-        {
-            var s = new CorwinSchultzState(20);
-            return c => s.Update(c[High], c[Low]);
-        });
+            v[s[11]] = _amihud.Update(close, _quoteVolume ? c[QuoteVolume] : close * volume);
+            v[s[12]] = _roll.Update(close);
+            v[s[13]] = _corwinSchultz.Update(high, low);
+            v[s[14]] = OrderFlow.TakerBuyRatio(takerBuy, volume);
+            v[s[15]] = OrderFlow.BuySellRatio(takerBuy, volume);
+            v[s[16]] = _imbalance.Update(takerBuy, volume);
+            v[s[17]] = _vpin.Update(takerBuy, volume);
+            v[s[18]] = OrderFlow.AverageTradeSize(volume, c[Trades]);
+            return 0;
+        }
     }
 
-    private static void RegisterTakerFlow(Builder b)
+    /// <summary>The VWAP of the current UTC session and the close's distance from it.</summary>
+    private sealed class VolumeSessionStep(FusedOutputs o)
     {
-        b.Step("taker_buy_ratio", _ => c => OrderFlow.TakerBuyRatio(c[TakerBuyVolume], c[Volume]));
-        b.Step("buy_sell_ratio", _ => c => OrderFlow.BuySellRatio(c[TakerBuyVolume], c[Volume]));
-        b.Step("cvd", _ =>
+        private readonly int[] _slots = o.Slots;
+        private VwapSessionState _vwap = new();
+
+        public double Run(StreamContext c)
         {
-            var s = new CvdState();
-            return c => s.Update(c[TakerBuyVolume], c[Volume]);
-        });
-        b.Step("cvd_20", _ =>
-        {
-            var s = new TakerImbalanceState(20);
-            return c => s.Update(c[TakerBuyVolume], c[Volume]);
-        });
-        b.Step("vpin_50", _ =>
-        {
-            var s = new VpinState(50);
-            return c => s.Update(c[TakerBuyVolume], c[Volume]);
-        });
-        b.Step("avg_trade_size", _ => c => OrderFlow.AverageTradeSize(c[Volume], c[Trades]));
+            double close = c.Close;
+            double vwap = _vwap.Update(c.OpenTime, c[High], c[Low], close, c[Volume]);
+            var v = c.Values;
+            var s = _slots;
+            v[s[0]] = vwap;
+            v[s[1]] = Ratio.Change(close, vwap);
+            return 0;
+        }
     }
 }
