@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using QuantFeatures.Kernels;
 using static QuantFeatures.MarketColumn;
 
@@ -127,12 +128,28 @@ internal static partial class StreamCatalog
             v[s[7]] = _sma50.Update(oi);
             v[s[8]] = _std.Update(oi) ? Math.Sqrt(_std.Variance) : double.NaN;
             v[s[9]] = _percentile.Update(oi);
-            double a = Derivatives.Log(oi), p = Derivatives.Log(close); // ln OI and ln C once per bar, as the batch's shared columns
+            // ln OI, ln C and ln volume_sma_20 once per bar, as the batch's shared columns: Derivatives.Log(x) is ln(x / 1),
+            // and the lane form of that ratio's logarithm gives the scalar bits.
+            double volumeSma = _volumeDivergence ? c.Value(_volumeSma) : double.NaN;
+            double a, p, l;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var logs = Ratio.Log(Vector256.Create(oi, close, volumeSma, 1.0), Vector256<double>.One);
+                a = logs.GetElement(0);
+                p = logs.GetElement(1);
+                l = logs.GetElement(2);
+            }
+            else
+            {
+                a = Derivatives.Log(oi);
+                p = Derivatives.Log(close);
+                l = Derivatives.Log(volumeSma);
+            }
+
             v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
             v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
             if (_volumeDivergence)
             {
-                double l = Derivatives.Log(c.Value(_volumeSma));
                 v[s[12]] = (a - _oiVolume.Update(a)) - (l - _volume.Update(l));
             }
 

@@ -29,6 +29,7 @@ public sealed partial class StreamingFeatureEngine
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
     private readonly int[] _outputs;
+    private readonly (int From, int To, int Length)[] _outputRuns; // _outputs as runs of consecutive values (one block copy each)
     private readonly int[] _absent;
     private readonly StreamContext _ctx;
     private readonly double[] _values;
@@ -88,9 +89,29 @@ public sealed partial class StreamingFeatureEngine
         }
 
         FinishFused(scratch);
+        _outputRuns = Runs(_outputs);
         var run = Enumerable.Range(0, scratch).Where(i => _steps[i] is not null).ToArray();
         _runSteps = [.. run.Select(i => _steps[i]!)];
         _runSlots = [.. run.Select(i => _stepSlots[i])];
+    }
+
+    /// <summary>The outputs' value indices as runs of consecutive indices: (first value, first output, length).</summary>
+    private static (int From, int To, int Length)[] Runs(int[] outputs)
+    {
+        var runs = new List<(int, int, int)>();
+        for (int k = 0; k < outputs.Length;)
+        {
+            int length = 1;
+            while (k + length < outputs.Length && outputs[k + length] == outputs[k] + length)
+            {
+                length++;
+            }
+
+            runs.Add((outputs[k], k, length));
+            k += length;
+        }
+
+        return [.. runs];
     }
 
     /// <summary>Points each fused step's members that no one asked for at the scratch value, and gives its runner the
@@ -258,11 +279,10 @@ public sealed partial class StreamingFeatureEngine
             throw new InvalidOperationException("No bar has been committed yet.");
         }
 
-        var outputs = _outputs;
-        var values = _values;
-        for (int k = 0; k < outputs.Length; k++)
+        var values = _values.AsSpan();
+        foreach (var (from, to, length) in _outputRuns)
         {
-            destination[k] = values[outputs[k]];
+            values.Slice(from, length).CopyTo(destination.Slice(to, length));
         }
     }
 
@@ -295,9 +315,10 @@ public sealed partial class StreamingFeatureEngine
         }
 
         Step(bar);
-        for (int k = 0; k < _outputs.Length; k++)
+        var values = _values.AsSpan();
+        foreach (var (from, to, length) in _outputRuns)
         {
-            destination[k] = _values[_outputs[k]];
+            values.Slice(from, length).CopyTo(destination.Slice(to, length));
         }
 
         _previewBuffer.Position = 0;
