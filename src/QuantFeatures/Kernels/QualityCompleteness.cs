@@ -75,6 +75,15 @@ public readonly struct DataCompletenessState
             Guard.SameLength(_columns, row.Length, nameof(row));
         }
 
+        return Share(Present(row));
+    }
+
+    /// <summary>The share of the row's values that are not NaN, given their number.</summary>
+    internal double Share(int present) => (double)present / _columns;
+
+    /// <summary>The number of the values that are not NaN.</summary>
+    internal static int Present(ReadOnlySpan<double> row)
+    {
         // An integer count of the non-NaN values, four at a time: the sum of 0.0/1.0 terms is an exact integer below
         // 2^53, so its conversion is the same double as adding the terms one by one (the batch kernel's form).
         int count = 0;
@@ -95,6 +104,6 @@ public readonly struct DataCompletenessState
             count += double.IsNaN(row[i]) ? 0 : 1;
         }
 
-        return (double)count / _columns;
+        return count;
     }
 }

@@ -18,8 +18,7 @@ internal static partial class StreamCatalog
     {
         private readonly int[] _slots;
         private readonly CalendarStep _calendar;
-        private readonly MarketColumn[] _columns;
-        private readonly double[] _row;
+        private readonly (int Start, int Length)[] _counted;
         private readonly bool _hasVolume;
         private readonly bool _hasCoverage;
         private GapState _gap;
@@ -33,10 +32,11 @@ internal static partial class StreamCatalog
             _gap = new GapState(ctx.Timeframe.Milliseconds);
             _anomaly = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
 
-            // The columns the batch kernel counts: every present column except the resampler's sub-bar statistics.
-            _columns = [.. ctx.Columns.Where(column => !column.IsIntrabar())];
-            _row = new double[_columns.Length];
-            _completeness = new DataCompletenessState(_columns.Length);
+            // The columns the batch kernel counts: every present column except the resampler's sub-bar statistics. The
+            // engine's bar holds NaN in every column it does not carry, so counting the values that are not NaN over all
+            // the columns but the sub-bar ones (two runs of the column order) counts those of the present ones.
+            _completeness = new DataCompletenessState(ctx.Columns.Count(column => !column.IsIntrabar()));
+            _counted = [.. Runs(MarketColumns.All.Where(column => !column.IsIntrabar()).Select(column => (int)column))];
             _hasVolume = ctx.Columns.Contains(Volume);
             _hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
         }
@@ -55,18 +55,44 @@ internal static partial class StreamCatalog
             v[s[4]] = gap;
             double anomaly = _anomaly.Update(c[Volume]);
             v[s[5]] = anomaly;
-            var columns = _columns;
-            var row = _row;
-            for (int k = 0; k < columns.Length && k < row.Length; k++)
+            var bar = c.Bar.Values.AsSpan();
+            int present = 0;
+            foreach (var (start, length) in _counted)
             {
-                row[k] = c[columns[k]];
+                present += DataCompletenessState.Present(bar.Slice(start, length));
             }
 
-            double completeness = _completeness.Update(row);
+            double completeness = _completeness.Share(present);
             v[s[6]] = completeness;
             v[s[7]] = QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, completeness, gap, _hasVolume ? anomaly : 0.0,
                 _hasCoverage ? c[IntrabarCoverage] : 1.0);
             return 0;
+        }
+    }
+
+    /// <summary>Ascending indices as runs of consecutive ones (start, length).</summary>
+    private static IEnumerable<(int Start, int Length)> Runs(IEnumerable<int> indices)
+    {
+        int start = -1, length = 0;
+        foreach (int i in indices)
+        {
+            if (length > 0 && i == start + length)
+            {
+                length++;
+                continue;
+            }
+
+            if (length > 0)
+            {
+                yield return (start, length);
+            }
+
+            (start, length) = (i, 1);
+        }
+
+        if (length > 0)
+        {
+            yield return (start, length);
         }
     }
 
@@ -80,7 +106,10 @@ internal static partial class StreamCatalog
         private const int MaxPhases = 100_000;
         private readonly long _timeframe;
         private readonly double[]? _table; // 4 values per phase of the week; NaN = not computed yet
+        private readonly long _phases;
         private CalendarEncodingState _state;
+        private long _lastDecision = long.MinValue;
+        private long _lastPhase = -1; // the last bar's phase of the week, −1 when it had none
 
         public CalendarStep(long timeframeMilliseconds)
         {
@@ -91,6 +120,7 @@ internal static partial class StreamCatalog
             {
                 _table = new double[phases * 4];
                 Array.Fill(_table, double.NaN);
+                _phases = phases;
             }
         }
 
@@ -99,19 +129,35 @@ internal static partial class StreamCatalog
         public void Step(StreamContext ctx)
         {
             long decision = ctx.OpenTime + _timeframe;
-            if (_table is not null && decision % _timeframe == 0)
+            long phase = -1;
+            if (_table is not null)
             {
-                long week = CalendarEncodingState.WeekMilliseconds;
-                long phase = ((decision - (4 * CalendarEncodingState.DayMilliseconds)) % week + week) % week / _timeframe;
+                if (decision == _lastDecision + _timeframe && _lastPhase >= 0)
+                {
+                    // One Δ after a bar with a phase: the next phase (Δ divides the week, so this is the division's result).
+                    phase = _lastPhase + 1 == _phases ? 0 : _lastPhase + 1;
+                }
+                else if (decision % _timeframe == 0)
+                {
+                    long week = CalendarEncodingState.WeekMilliseconds;
+                    phase = ((decision - (4 * CalendarEncodingState.DayMilliseconds)) % week + week) % week / _timeframe;
+                }
+
+                _lastDecision = decision;
+                _lastPhase = phase;
+            }
+
+            if (phase >= 0 && _table is { } table)
+            {
                 int at = (int)phase * 4;
-                if (double.IsNaN(_table[at]))
+                if (double.IsNaN(table[at]))
                 {
                     Compute(ctx.OpenTime);
-                    Outputs.CopyTo(_table, at);
+                    Outputs.CopyTo(table, at);
                 }
                 else
                 {
-                    _table.AsSpan(at, 4).CopyTo(Outputs);
+                    table.AsSpan(at, 4).CopyTo(Outputs);
                 }
 
                 return;
