@@ -366,9 +366,13 @@ public struct ParkinsonVolatilityState
     }
 
     /// <summary>Adds the next bar and returns the Parkinson volatility of the last <c>period</c> bars (NaN until full or while an undefined bar is in the window).</summary>
-    public double Update(double high, double low)
+    public double Update(double high, double low) => UpdateLogs(LogRatios.Log(high, low));
+
+    /// <summary><see cref="Update"/> given ln(H/L) (as <see cref="Ratio.Log(double, double)"/> gives it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateLogs(double lnHighLow)
     {
-        double sum = _sum.Update(RangeTerms.Parkinson(LogRatios.Log(high, low)));
+        double sum = _sum.Update(RangeTerms.Parkinson(lnHighLow));
         return double.IsNaN(sum) ? double.NaN : RangeTerms.FloorSqrt(sum * _factor);
     }
 }
@@ -389,9 +393,13 @@ public struct GarmanKlassVolatilityState
     }
 
     /// <summary>Adds the next bar and returns the Garman–Klass volatility of the last <c>period</c> bars.</summary>
-    public double Update(double open, double high, double low, double close)
+    public double Update(double open, double high, double low, double close) => UpdateLogs(LogRatios.Log(high, low), LogRatios.Log(close, open));
+
+    /// <summary><see cref="Update"/> given ln(H/L) and ln(C/O) (as <see cref="Ratio.Log(double, double)"/> gives them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateLogs(double lnHighLow, double lnCloseOpen)
     {
-        double sum = _sum.Update(RangeTerms.GarmanKlass(LogRatios.Log(high, low), LogRatios.Log(close, open)));
+        double sum = _sum.Update(RangeTerms.GarmanKlass(lnHighLow, lnCloseOpen));
         return double.IsNaN(sum) ? double.NaN : RangeTerms.FloorSqrt(sum * _inverse);
     }
 }
@@ -416,9 +424,14 @@ public struct RogersSatchellVolatilityState
     public double Variance { get; private set; }
 
     /// <summary>Adds the next bar and returns the Rogers–Satchell volatility of the last <c>period</c> bars.</summary>
-    public double Update(double open, double high, double low, double close)
+    public double Update(double open, double high, double low, double close) =>
+        UpdateLogs(LogRatios.Log(high, open), LogRatios.Log(low, open), LogRatios.Log(close, open));
+
+    /// <summary><see cref="Update"/> given ln(H/O), ln(L/O) and ln(C/O) (as <see cref="Ratio.Log(double, double)"/> gives them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateLogs(double lnHighOpen, double lnLowOpen, double lnCloseOpen)
     {
-        double sum = _sum.Update(RangeTerms.RogersSatchell(LogRatios.Log(high, open), LogRatios.Log(low, open), LogRatios.Log(close, open)));
+        double sum = _sum.Update(RangeTerms.RogersSatchell(lnHighOpen, lnLowOpen, lnCloseOpen));
         Variance = double.IsNaN(sum) ? double.NaN : sum * _inverse;
         return RangeTerms.FloorSqrt(Variance);
     }
@@ -449,11 +462,19 @@ public struct YangZhangVolatilityState
 
     /// <summary>Adds the next bar and returns the Yang–Zhang volatility of the last <c>period</c> bars (NaN until
     /// <c>period + 1</c> bars have been seen or while an undefined bar is in the window).</summary>
-    public double Update(double open, double high, double low, double close)
+    public double Update(double open, double high, double low, double close) =>
+        UpdateLogs(LogRatios.Log(open, _previousClose), LogRatios.Log(close, open), LogRatios.Log(high, open), LogRatios.Log(low, open), close);
+
+    /// <summary>The close of the previous bar (NaN before the first): the overnight return's base.</summary>
+    internal readonly double PreviousClose => _previousClose;
+
+    /// <summary><see cref="Update"/> given ln(O/C₋₁), ln(C/O), ln(H/O) and ln(L/O) (as <see cref="Ratio.Log(double, double)"/>
+    /// gives them, C₋₁ = <see cref="PreviousClose"/>) and the close.</summary>
+    internal double UpdateLogs(double lnOvernight, double lnCloseOpen, double lnHighOpen, double lnLowOpen, double close)
     {
-        double o = LogRatios.Log(open, _previousClose), c = LogRatios.Log(close, open);
+        double o = lnOvernight, c = lnCloseOpen;
         _previousClose = close;
-        _rs.Update(open, high, low, close);
+        _rs.UpdateLogs(lnHighOpen, lnLowOpen, lnCloseOpen);
         _overnight.Push(o);
         _openClose.Push(c);
         long t = ++_t;
