@@ -142,7 +142,7 @@ public sealed partial class StreamingFeatureEngine
         }
 
         var groups = Enumerable.Range(0, count).GroupBy(Find).Select(g => g.Order().ToArray())
-            .Select(g => (Members: g, Steps: g.Sum(i => (long)n - starts[i]))).OrderByDescending(g => g.Steps).ThenBy(g => g.Members[0]).ToList();
+            .Select(g => (Members: g, Steps: g.Sum(i => ((long)n - starts[i]) * Weight(i)))).OrderByDescending(g => g.Steps).ThenBy(g => g.Members[0]).ToList();
         long total = groups.Sum(g => g.Steps);
         if (total < ParallelSteps || Environment.ProcessorCount < 2 || groups.Count < 2)
         {
@@ -163,6 +163,15 @@ public sealed partial class StreamingFeatureEngine
 
         return workers[1].Count == 0 ? [workers[0]] : workers;
     }
+
+    /// <summary>A stream's share of the work per bar, counted in features: a fused step's runner computes all its members,
+    /// the members it writes cost nothing of their own.</summary>
+    private int Weight(int stream) => _streams[stream] switch
+    {
+        FusedMember { Runs: true } runner => runner.Outputs.Slots.Length,
+        FusedMember => 0,
+        _ => 1,
+    };
 
     /// <summary>Steps the streams of <paramref name="groups"/> over the bars in engine order, each from its start: one
     /// segment per distinct start, with the streams active in it. (Stepping one group through a block of bars before
