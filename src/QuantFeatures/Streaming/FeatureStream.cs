@@ -66,24 +66,3 @@ internal sealed class FusedMember(FusedOutputs outputs, int output, Func<StreamC
 
 /// <summary>A reference to another feature's value at the current bar, resolved when a stream is created.</summary>
 internal readonly record struct FeatureHandle(int Index);
-
-/// <summary>
-/// A shared intermediate with several outputs (e.g. MACD's three lines): updated once per bar by whichever of its
-/// features asks first (every stream runs every bar, so it is always up to date).
-/// </summary>
-internal abstract class SharedStep
-{
-    private long _serial = -1;
-
-    /// <summary>Updates the step at the context's bar once; later calls in the same bar do nothing.</summary>
-    public void Advance(StreamContext ctx)
-    {
-        if (_serial != ctx.Serial)
-        {
-            _serial = ctx.Serial;
-            Step(ctx);
-        }
-    }
-
-    protected abstract void Step(StreamContext ctx);
-}

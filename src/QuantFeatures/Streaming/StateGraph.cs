@@ -6,7 +6,7 @@ namespace QuantFeatures.Streaming;
 
 /// <summary>
 /// Writes and restores the complete mutable state of the engine's streams by walking their object graph: every instance
-/// field, reached from the streams and their shared steps (closures, kernel states, ring buffers, sorted windows).
+/// field, reached from the streams and their fused steps (closures, kernel states, ring buffers, sorted windows).
 /// Restoring writes the values back into an engine built with the same configuration, object for object in the same
 /// walk order, so no stream needs code of its own to be snapshotted.
 /// </summary>

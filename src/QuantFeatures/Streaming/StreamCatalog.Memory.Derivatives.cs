@@ -3,7 +3,7 @@ namespace QuantFeatures.Streaming;
 /// <summary>Memories of the open-interest, funding, liquidations and positioning families' streams (see <see cref="StreamMemory"/>).</summary>
 /// <remarks>
 /// <para>Left unbounded (undeclared): the recursive states (<c>oi_ema_*</c>: EmaState; <c>oi_macd*</c>: MacdState of the
-/// shared "oi:macd" step), TA-Lib's running Σx and Σx² of the bands (<c>oi_bb_*</c>: BollingerState, restarted only by a
+/// "oi:recursive" fused step), TA-Lib's running Σx and Σx² of the bands (<c>oi_bb_*</c>: BollingerState, restarted only by a
 /// NaN, never recomputed from the window), and every FundingWindowState (<c>funding_rate_change</c>,
 /// <c>cumulative_funding_7d</c>, <c>funding_zscore_30d</c> and the extreme flags, <c>funding_percentile_252d</c>: the last
 /// settlement seen, the rate before it, the interval in force and the end of the last hole can be arbitrarily old, the
@@ -43,11 +43,11 @@ internal static partial class StreamCatalog
         b.Memory("oi_percentile_100", _ => StreamMemory.Last(100)); // RollingPercentileState(100): exact integer counts of the window
         foreach (int n in (ReadOnlySpan<int>)[20, 50])
         {
-            // The shared "oi:ln" LogStep (no state: ln OI and ln C of the bar) and two LagState(n) rings.
+            // ln OI and ln C of the bar (no state) and two LagState(n) rings.
             b.Memory($"oi_price_divergence_{n}", _ => StreamMemory.Last(n + 1));
         }
 
-        // The stateless "oi:ln" LogStep and two LagState(20) rings (of ln OI and of ln volume_sma_20, read at the bar).
+        // ln OI (no state) and two LagState(20) rings (of ln OI and of ln volume_sma_20, read at the bar).
         b.Memory("oi_volume_divergence_20", _ => StreamMemory.Last(21));
         b.Memory("oi_regime_5", _ => StreamMemory.Last(6)); // two LagState(5) rings (close, OI)
         b.Memory("oi_volume_ratio", ctx => StreamMemory.Sum(ctx.Bars(Day))); // RollingSumState of the volume (recomputed on the Sum schedule)

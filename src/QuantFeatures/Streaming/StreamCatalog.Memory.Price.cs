@@ -63,7 +63,7 @@ internal static partial class StreamCatalog
     {
         b.Memory("zscore_20", _ => StreamMemory.Moments(20)); // RollingMomentsState(20) of the close
 
-        // The shared PriceRegressionStep: LinearRegressionState(20), a RegressionWindow recomputed at t % Interval(20) = 0.
+        // LinearRegressionState(20), a RegressionWindow recomputed at t % Interval(20) = 0.
         b.Memory(["linreg_slope_20", "rsquare_20"], _ => StreamMemory.Moments(20));
 
         // EfficiencyRatioState(10): 11 closes and a TermSumState(10) of |ΔC| (Interval(10)), its first term one close later.
@@ -72,10 +72,10 @@ internal static partial class StreamCatalog
         // RollingAutocorrelationState(20) of log_return_1 (read): an AutocorrelationWindow of 21 values, Interval(21).
         b.Memory("autocorr_20", _ => StreamMemory.Moments(21));
 
-        // The shared PriceShapeStep: ChangeState(1, log) of the close in front of a PowerSumsState(20) (Interval(20)).
+        // The 1-bar log return of the close (two closes) in front of a PowerSumsState(20) (Interval(20)).
         b.Memory(["skew_20", "kurt_20"], _ => StreamMemory.Moments(20).After(StreamMemory.Last(2).Bars));
 
-        // The shared PriceRangeStep: RangePositionState(20), two RollingExtremumStates (exact extremes of the window).
+        // RangePositionState(20), two RollingExtremumStates (exact extremes of the window).
         b.Memory(["dist_high_20", "dist_low_20", "rsv_20"], _ => StreamMemory.Last(20));
     }
 

@@ -7,7 +7,7 @@ internal static partial class StreamCatalog
 {
     static partial void DeclareTimeQualityMemory(Builder b)
     {
-        // The shared CalendarStep: a pure function of the bar's decision time (its table only caches values it would
+        // The CalendarStep: a pure function of the bar's decision time (its table only caches values it would
         // compute again bit for bit).
         b.Memory(["hour_sin", "hour_cos", "dow_sin", "dow_cos"], _ => StreamMemory.None);
         b.Memory("gap_detected", _ => StreamMemory.Last(2)); // GapState: the previous bar's open time

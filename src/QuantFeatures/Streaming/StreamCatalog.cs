@@ -2,8 +2,9 @@ namespace QuantFeatures.Streaming;
 
 /// <summary>
 /// The incremental form of each catalogue feature: a factory that creates the feature's stream for an engine (resolving
-/// the features it reads and its shared steps). One registration file per family; the catalogue entry stays the single
-/// definition (name, inputs, lookback, documentation), and a test holds every stream to its batch kernel bit for bit.
+/// the features it reads; most features of a family are members of one fused step). One registration file per family;
+/// the catalogue entry stays the single definition (name, inputs, lookback, documentation), and a test holds every
+/// stream to its batch kernel bit for bit.
 /// </summary>
 internal static partial class StreamCatalog
 {

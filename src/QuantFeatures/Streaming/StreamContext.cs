@@ -1,13 +1,12 @@
 namespace QuantFeatures.Streaming;
 
 /// <summary>
-/// What a feature stream sees: the engine's timeframe and options, the current bar's values and times, the values of
-/// other features at this bar (through handles resolved at creation) and shared intermediates.
+/// What a feature stream sees: the engine's timeframe and options, the current bar's values and times, and the values
+/// of other features at this bar (through handles resolved at creation).
 /// </summary>
 internal sealed class StreamContext
 {
     private readonly Func<string, int> _resolve;
-    private readonly Dictionary<string, SharedStep> _shared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FusedOutputs> _fused = new(StringComparer.Ordinal);
 
     internal StreamContext(Timeframe timeframe, FeatureEngineerOptions options, IReadOnlySet<MarketColumn> columns, Func<string, int> resolve,
@@ -70,7 +69,7 @@ internal sealed class StreamContext
     /// <summary>The settlements given to the engine, in time order, each with the decision time from which it counts.</summary>
     public List<(double Time, double Rate, double IntervalHours, long AvailableAt)> Settlements { get; } = [];
 
-    /// <summary>While a stream is created: the features it reads and the shared steps it uses (the engine's dependency graph).</summary>
+    /// <summary>While a stream is created: the features it reads (the engine's dependency graph).</summary>
     internal StreamLinks? Links { get; set; }
 
     /// <summary>A handle to another feature (created with its dependencies); read it per bar with <see cref="Value"/>.</summary>
@@ -86,20 +85,6 @@ internal sealed class StreamContext
 
     /// <summary>Every stream's value at the current bar (the engine's array, set once its streams exist).</summary>
     internal double[] Values { get; set; } = [];
-
-    /// <summary>The shared intermediate of <paramref name="key"/>, created once per engine.</summary>
-    public T Shared<T>(string key, Func<T> create)
-        where T : SharedStep
-    {
-        Links?.Shared.Add(key);
-        if (!_shared.TryGetValue(key, out var step))
-        {
-            step = create();
-            _shared[key] = step;
-        }
-
-        return (T)step;
-    }
 
     /// <summary>Whether the engine could compute <paramref name="name"/>: its inputs are among the columns and it is offered at
     /// the timeframe (a fused step computes only the members it could).</summary>
@@ -126,10 +111,8 @@ internal sealed class StreamContext
         Timeframe.TryGetBars(horizon, out int bars) ? bars : throw new ArgumentException($"Horizon {horizon} is not a whole multiple of the timeframe {Timeframe}.");
 }
 
-/// <summary>The features a stream reads (engine indices) and the keys of the shared steps it uses.</summary>
+/// <summary>The features a stream reads (engine indices; a fused step's member other than its runner reads the runner).</summary>
 internal sealed class StreamLinks
 {
     public List<int> Features { get; } = [];
-
-    public List<string> Shared { get; } = [];
 }

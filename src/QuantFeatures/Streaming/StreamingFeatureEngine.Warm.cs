@@ -98,7 +98,7 @@ public sealed partial class StreamingFeatureEngine
         return starts;
     }
 
-    /// <summary>The groups of streams that share nothing (streams linked by a read or a shared step stay together), each
+    /// <summary>The groups of streams that share nothing (streams linked by a read, a fused step's members among them, stay together), each
     /// in engine order, split between one or two workers by their number of steps.</summary>
     private List<List<int[]>> Partition(int[] starts, int n)
     {
@@ -120,24 +120,11 @@ public sealed partial class StreamingFeatureEngine
             return i;
         }
 
-        var firstUser = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
             foreach (int d in _links[i].Features)
             {
                 parent[Find(d)] = Find(i);
-            }
-
-            foreach (string key in _links[i].Shared)
-            {
-                if (firstUser.TryGetValue(key, out int u))
-                {
-                    parent[Find(u)] = Find(i);
-                }
-                else
-                {
-                    firstUser[key] = i;
-                }
             }
         }
 
