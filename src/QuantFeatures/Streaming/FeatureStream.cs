@@ -35,6 +35,10 @@ internal sealed class FusedOutputs
         Names = names;
         Slots = new int[names.Count];
         Array.Fill(Slots, -1);
+        if (names.Count > 64)
+        {
+            throw new ArgumentException($"A fused step has at most 64 members; {names.Count} given.", nameof(names));
+        }
     }
 
     /// <summary>The members, in the order of <see cref="Slots"/>.</summary>
@@ -43,25 +47,57 @@ internal sealed class FusedOutputs
     /// <summary>The engine's value index of each member (−1 until the engine resolves it to a member or its scratch).</summary>
     public int[] Slots { get; }
 
+    /// <summary>The members the engine computes, bit k for member k (set once its streams exist): a step may skip the
+    /// states of the others, whose values go to the scratch value and are never read.</summary>
+    public ulong Wanted { get; internal set; }
+
+    /// <summary>Whether the engine computes every member (then a step runs without testing <see cref="Wanted"/>).</summary>
+    public bool All => Wanted == (Names.Count == 64 ? ulong.MaxValue : (1UL << Names.Count) - 1);
+
     /// <summary>The engine index of the member whose stream runs the step (the first one created), −1 before.</summary>
     internal int Runner { get; set; } = -1;
 }
 
 /// <summary>One member of a fused step: the first one the engine creates runs the step, the others only name their
 /// output (the engine links them to the runner, so the runner is always stepped before anything reads them).</summary>
-internal sealed class FusedMember(FusedOutputs outputs, int output, Func<StreamContext, double>? step) : FeatureStream
+/// <param name="outputs">Where the step writes.</param>
+/// <param name="output">This member's index among them.</param>
+/// <param name="bind">The runner's step for "every member is computed" (true) or "some are" (false); null for the others.</param>
+internal sealed class FusedMember(FusedOutputs outputs, int output, Func<bool, Func<StreamContext, double>>? bind) : FeatureStream
 {
     public FusedOutputs Outputs { get; } = outputs;
 
     public int Output { get; } = output;
 
     /// <summary>Whether this member runs the step.</summary>
-    public bool Runs => step is not null;
+    public bool Runs => bind is not null;
 
     public override double Next(StreamContext ctx) =>
         throw new InvalidOperationException($"Feature '{Outputs.Names[Output]}' is written by its fused step, not stepped on its own.");
 
-    public override Func<StreamContext, double>? AsStep() => step;
+    /// <summary>The runner's step, once the engine has set <see cref="FusedOutputs.Wanted"/>.</summary>
+    public override Func<StreamContext, double>? AsStep() => bind?.Invoke(Outputs.All);
+}
+
+/// <summary>Which members of a fused step are computed, as a type: a step's <c>Run&lt;T&gt;</c> is compiled once for
+/// <see cref="AllMembers"/> (no test at all: the whole catalogue) and once for <see cref="SomeMembers"/>.</summary>
+internal interface IMembers
+{
+    /// <summary>Whether member <paramref name="member"/> is computed, given <see cref="FusedOutputs.Wanted"/>.</summary>
+    static abstract bool Has(ulong wanted, int member);
+}
+
+/// <summary>Every member is computed.</summary>
+internal readonly struct AllMembers : IMembers
+{
+    public static bool Has(ulong wanted, int member) => true;
+}
+
+/// <summary>The members whose bit is set are computed; a step skips the states of the others (their values go to the
+/// scratch value and are never read).</summary>
+internal readonly struct SomeMembers : IMembers
+{
+    public static bool Has(ulong wanted, int member) => (wanted & (1UL << member)) != 0;
 }
 
 /// <summary>A reference to another feature's value at the current bar, resolved when a stream is created.</summary>

@@ -22,14 +22,41 @@ internal static partial class StreamCatalog
     {
         // The recursive indicators of OI (EMA, MACD of ln OI, TA-Lib's running sums of the bands).
         b.Fused("oi:recursive", ["oi_ema_12", "oi_ema_26", "oi_macd", "oi_macd_signal", "oi_macd_hist", "oi_bb_upper", "oi_bb_lower", "oi_bb_position"],
-            (_, o) => new OiRecursiveStep(o).Run);
+            (_, o) => new OiRecursiveStep(o).Bind);
 
         // Changes, averages and windows of OI of at most a day of bars, on the 1,024-update recomputation schedule or none.
         b.Fused("oi:windows",
         [
             "oi_change_1", "oi_change_5", "oi_change_20", "oi_velocity_1h", "oi_velocity_4h", "oi_velocity_24h", "oi_sma_20", "oi_sma_50",
-            "oi_std_20", "oi_percentile_100", "oi_price_divergence_20", "oi_price_divergence_50", "oi_volume_divergence_20", "oi_regime_5",
-        ], (ctx, o) => new OiWindowsStep(ctx, o).Run);
+            "oi_std_20", "oi_percentile_100", "oi_price_divergence_20", "oi_price_divergence_50", "oi_regime_5",
+        ], (ctx, o) => new OiWindowsStep(ctx, o).Bind);
+
+        // Apart from the windows, so that they do not pull in the volume family's step through volume_sma_20.
+        b.Step("oi_volume_divergence_20", ctx =>
+        {
+            var volume = ctx.Feature("volume_sma_20");
+            var oi = new LagState(20);
+            var v = new LagState(20);
+            return c =>
+            {
+                // ln OI and ln volume_sma_20 (read at the bar), as the batch's shared ln columns: Derivatives.Log(x) is
+                // ln(x / 1), and the lane form of that ratio's logarithm gives the scalar bits.
+                double a, l;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var logs = Ratio.Log(Vector256.Create(c[OpenInterest], c.Value(volume), 1.0, 1.0), Vector256<double>.One);
+                    a = logs.GetElement(0);
+                    l = logs.GetElement(1);
+                }
+                else
+                {
+                    a = Derivatives.Log(c[OpenInterest]);
+                    l = Derivatives.Log(c.Value(volume));
+                }
+
+                return (a - oi.Update(a)) - (l - v.Update(l));
+            };
+        });
 
         b.Step("oi_zscore_100", _ =>
         {
@@ -48,46 +75,58 @@ internal static partial class StreamCatalog
     private sealed class OiRecursiveStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private MacdState _macd = new(12, 26, 9);
         private BollingerState _bands = new(20, 2.0);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double oi = c[OpenInterest];
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _ema12.Update(oi);
-            v[s[1]] = _ema26.Update(oi);
-            bool ready = _macd.Update(Derivatives.Log(oi));
-            v[s[2]] = ready ? _macd.Macd : double.NaN;
-            v[s[3]] = ready ? _macd.Signal : double.NaN;
-            v[s[4]] = ready ? _macd.Histogram : double.NaN;
-            bool banded = _bands.Update(oi);
-            double upper = banded ? _bands.Upper : double.NaN, lower = banded ? _bands.Lower : double.NaN;
-            v[s[5]] = upper;
-            v[s[6]] = lower;
-            v[s[7]] = Ratio.Divide(oi - lower, upper - lower);
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            v[s[0]] = TMembers.Has(w, 0) ? _ema12.Update(oi) : 0;
+            v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(oi) : 0;
+            if (TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4))
+            {
+                bool ready = _macd.Update(Derivatives.Log(oi));
+                v[s[2]] = ready ? _macd.Macd : double.NaN;
+                v[s[3]] = ready ? _macd.Signal : double.NaN;
+                v[s[4]] = ready ? _macd.Histogram : double.NaN;
+            }
+
+            if (TMembers.Has(w, 5) || TMembers.Has(w, 6) || TMembers.Has(w, 7))
+            {
+                bool banded = _bands.Update(oi);
+                double upper = banded ? _bands.Upper : double.NaN, lower = banded ? _bands.Lower : double.NaN;
+                v[s[5]] = upper;
+                v[s[6]] = lower;
+                v[s[7]] = Ratio.Divide(oi - lower, upper - lower);
+            }
             return 0;
         }
     }
 
     /// <summary>OI changes (1, 5, 20 bars; 1 h, 4 h, 24 h), SMA(20, 50), standard deviation (20), percentile (100), the
-    /// divergences of ln OI from ln C (20, 50) and from ln volume_sma_20 (20, read at the bar), and the 5-bar regime.</summary>
+    /// divergences of ln OI from ln C (20, 50), and the 5-bar regime.</summary>
     private sealed class OiWindowsStep
     {
         private readonly int[] _slots;
-        private readonly bool _volumeDivergence;
-        private readonly FeatureHandle _volumeSma;
+        private readonly FusedOutputs _outputs;
         private ChangeState _c1, _c5, _c20, _h1, _h4, _h24;
         private SmaState _sma20, _sma50;
         private RollingMomentsState _std;
         private RollingPercentileState _percentile;
-        private LagState _oi20, _close20, _oi50, _close50, _oiVolume, _volume, _close5, _oi5;
+        private LagState _oi20, _close20, _oi50, _close50, _close5, _oi5;
 
         public OiWindowsStep(StreamContext ctx, FusedOutputs o)
         {
             _slots = o.Slots;
+            _outputs = o;
             _c1 = new(1, log: false);
             _c5 = new(5, log: false);
             _c20 = new(20, log: false);
@@ -102,58 +141,51 @@ internal static partial class StreamCatalog
             _close20 = new(20);
             _oi50 = new(50);
             _close50 = new(50);
-            _oiVolume = new(20);
-            _volume = new(20);
             _close5 = new(5);
             _oi5 = new(5);
-            _volumeDivergence = ctx.Offers("oi_volume_divergence_20");
-            if (_volumeDivergence)
-            {
-                _volumeSma = ctx.Feature("volume_sma_20");
-            }
         }
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double oi = c[OpenInterest], close = c.Close;
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _c1.Update(oi);
-            v[s[1]] = _c5.Update(oi);
-            v[s[2]] = _c20.Update(oi);
-            v[s[3]] = _h1.Update(oi);
-            v[s[4]] = _h4.Update(oi);
-            v[s[5]] = _h24.Update(oi);
-            v[s[6]] = _sma20.Update(oi);
-            v[s[7]] = _sma50.Update(oi);
-            v[s[8]] = _std.Update(oi) ? Math.Sqrt(_std.Variance) : double.NaN;
-            v[s[9]] = _percentile.Update(oi);
-            // ln OI, ln C and ln volume_sma_20 once per bar, as the batch's shared columns: Derivatives.Log(x) is ln(x / 1),
-            // and the lane form of that ratio's logarithm gives the scalar bits.
-            double volumeSma = _volumeDivergence ? c.Value(_volumeSma) : double.NaN;
-            double a, p, l;
-            if (Vector256.IsHardwareAccelerated)
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            v[s[0]] = TMembers.Has(w, 0) ? _c1.Update(oi) : 0;
+            v[s[1]] = TMembers.Has(w, 1) ? _c5.Update(oi) : 0;
+            v[s[2]] = TMembers.Has(w, 2) ? _c20.Update(oi) : 0;
+            v[s[3]] = TMembers.Has(w, 3) ? _h1.Update(oi) : 0;
+            v[s[4]] = TMembers.Has(w, 4) ? _h4.Update(oi) : 0;
+            v[s[5]] = TMembers.Has(w, 5) ? _h24.Update(oi) : 0;
+            v[s[6]] = TMembers.Has(w, 6) ? _sma20.Update(oi) : 0;
+            v[s[7]] = TMembers.Has(w, 7) ? _sma50.Update(oi) : 0;
+            v[s[8]] = TMembers.Has(w, 8) ? (_std.Update(oi) ? Math.Sqrt(_std.Variance) : double.NaN) : 0;
+            v[s[9]] = TMembers.Has(w, 9) ? _percentile.Update(oi) : 0;
+            if (TMembers.Has(w, 10) || TMembers.Has(w, 11))
             {
-                var logs = Ratio.Log(Vector256.Create(oi, close, volumeSma, 1.0), Vector256<double>.One);
-                a = logs.GetElement(0);
-                p = logs.GetElement(1);
-                l = logs.GetElement(2);
-            }
-            else
-            {
-                a = Derivatives.Log(oi);
-                p = Derivatives.Log(close);
-                l = Derivatives.Log(volumeSma);
+                // ln OI and ln C once per bar, as the batch's shared columns: Derivatives.Log(x) is ln(x / 1), and the lane
+                // form of that ratio's logarithm gives the scalar bits.
+                double a, p;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var logs = Ratio.Log(Vector256.Create(oi, close, 1.0, 1.0), Vector256<double>.One);
+                    a = logs.GetElement(0);
+                    p = logs.GetElement(1);
+                }
+                else
+                {
+                    a = Derivatives.Log(oi);
+                    p = Derivatives.Log(close);
+                }
+
+                v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
+                v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
             }
 
-            v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
-            v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
-            if (_volumeDivergence)
-            {
-                v[s[12]] = (a - _oiVolume.Update(a)) - (l - _volume.Update(l));
-            }
-
-            v[s[13]] = Derivatives.Regime(close - _close5.Update(close), oi - _oi5.Update(oi));
+            v[s[12]] = TMembers.Has(w, 12) ? Derivatives.Regime(close - _close5.Update(close), oi - _oi5.Update(oi)) : 0;
             return 0;
         }
     }
@@ -163,11 +195,11 @@ internal static partial class StreamCatalog
         // The event-time windows of the settlements, which remember the whole history.
         b.Fused("funding:events",
             ["funding_rate_change", "cumulative_funding_7d", "funding_zscore_30d", "funding_extreme_positive", "funding_extreme_negative", "funding_percentile_252d"],
-            (ctx, o) => new FundingEventsStep(ctx, o).Run);
+            (ctx, o) => new FundingEventsStep(ctx, o).Bind);
 
         // The bar's funding, mark and index columns, and the change of the rate over a day.
         b.Fused("funding:bar", ["funding_rate", "funding_rate_change_24h", "funding_annualized", "minutes_to_funding", "basis", "premium"],
-            (ctx, o) => new FundingBarStep(ctx, o).Run);
+            (ctx, o) => new FundingBarStep(ctx, o).Bind);
     }
 
     /// <summary>The rate change at the last settlement, the 7-day sum, the 30-day z-score and its extreme flags (one
@@ -175,23 +207,36 @@ internal static partial class StreamCatalog
     private sealed class FundingEventsStep(StreamContext ctx, FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private readonly FundingEvents _change = new(Indicators.FundingRateChangeWindow, ctx.Timeframe, ranks: false);
         private readonly FundingEvents _week = new(TimeSpan.FromDays(7), ctx.Timeframe, ranks: false);
         private readonly FundingEvents _month = new(TimeSpan.FromDays(30), ctx.Timeframe, ranks: false);
         private readonly FundingEvents _year = new(TimeSpan.FromDays(252), ctx.Timeframe, ranks: true);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             var v = c.Values;
             var s = _slots;
-            _change.Update(c);
-            v[s[0]] = _change.State.RateChange;
-            v[s[1]] = _week.Update(c) ? _week.State.Sum() : double.NaN;
-            bool known = _month.Update(c);
-            v[s[2]] = known ? _month.State.ZScore() : double.NaN;
-            v[s[3]] = known ? _month.State.Extreme(2.0) : double.NaN;
-            v[s[4]] = known ? _month.State.Extreme(-2.0) : double.NaN;
-            v[s[5]] = _year.Update(c) ? _year.State.Percentile() : double.NaN;
+            ulong w = _outputs.Wanted; // the windows of members the engine does not compute are skipped (their values are never read)
+            if (TMembers.Has(w, 0))
+            {
+                _change.Update(c);
+                v[s[0]] = _change.State.RateChange;
+            }
+
+            v[s[1]] = TMembers.Has(w, 1) ? (_week.Update(c) ? _week.State.Sum() : double.NaN) : 0;
+            if (TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4))
+            {
+                bool known = _month.Update(c);
+                v[s[2]] = known ? _month.State.ZScore() : double.NaN;
+                v[s[3]] = known ? _month.State.Extreme(2.0) : double.NaN;
+                v[s[4]] = known ? _month.State.Extreme(-2.0) : double.NaN;
+            }
+
+            v[s[5]] = TMembers.Has(w, 5) ? (_year.Update(c) ? _year.State.Percentile() : double.NaN) : 0;
             return 0;
         }
     }
@@ -203,7 +248,9 @@ internal static partial class StreamCatalog
         private readonly int[] _slots = o.Slots;
         private LagState _day = new(MemberBars(ctx, o, 1, Day));
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => Run;
+
+        private double Run(StreamContext c)
         {
             double rate = c[FundingRate], interval = c[FundingIntervalHours], close = c.Close, mark = c[MarkPrice];
             var v = c.Values;
@@ -256,10 +303,10 @@ internal static partial class StreamCatalog
         [
             "net_liquidation", "liquidation_vol_1h", "long_liq_vol_1h", "short_liq_vol_1h", "liquidation_count_1h", "avg_liq_size_1h",
             "liq_imbalance_1h", "liq_long_short_ratio_1h", "liquidation_intensity",
-        ], (ctx, o) => new LiquidationsHourStep(ctx, o).Run);
+        ], (ctx, o) => new LiquidationsHourStep(ctx, o).Bind);
 
         // The bar's total against its 24-hour sum: the spike ratio and the z-score.
-        b.Fused("liquidations:day", ["liq_spike_24h", "liq_zscore_24h"], (ctx, o) => new LiquidationsDayStep(ctx, o).Run);
+        b.Fused("liquidations:day", ["liq_spike_24h", "liq_zscore_24h"], (ctx, o) => new LiquidationsDayStep(ctx, o).Bind);
     }
 
     /// <summary>Net liquidations, the 1-hour sums of the total, long, short, count and net, their ratios, and the bar's
@@ -267,11 +314,13 @@ internal static partial class StreamCatalog
     private sealed class LiquidationsHourStep
     {
         private readonly int[] _slots;
+        private readonly FusedOutputs _outputs;
         private RollingSumState _total, _long, _short, _count, _net;
 
         public LiquidationsHourStep(StreamContext ctx, FusedOutputs o)
         {
             _slots = o.Slots;
+            _outputs = o;
             int bars = MemberBars(ctx, o, 1, Hour); // every 1-hour member is offered at the same timeframes
             _total = new(bars);
             _long = new(bars);
@@ -280,21 +329,26 @@ internal static partial class StreamCatalog
             _net = new(bars);
         }
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double longs = c[LongLiquidationNotional], shorts = c[ShortLiquidationNotional];
             double total = longs + shorts, net = longs - shorts;
             var v = c.Values;
             var s = _slots;
             v[s[0]] = net;
-            double totalSum = _total.Update(total), longSum = _long.Update(longs), shortSum = _short.Update(shorts);
-            double countSum = _count.Update(c[LiquidationCount]);
+            ulong w = _outputs.Wanted; // the sums of members the engine does not compute are skipped (their values are never read)
+            double totalSum = TMembers.Has(w, 1) || TMembers.Has(w, 5) || TMembers.Has(w, 6) ? _total.Update(total) : 0;
+            double longSum = TMembers.Has(w, 2) || TMembers.Has(w, 7) ? _long.Update(longs) : 0, shortSum = TMembers.Has(w, 3) || TMembers.Has(w, 7) ? _short.Update(shorts) : 0;
+            double countSum = TMembers.Has(w, 4) || TMembers.Has(w, 5) ? _count.Update(c[LiquidationCount]) : 0;
             v[s[1]] = totalSum;
             v[s[2]] = longSum;
             v[s[3]] = shortSum;
             v[s[4]] = countSum;
             v[s[5]] = Ratio.Divide(totalSum, countSum);
-            v[s[6]] = Ratio.Divide(_net.Update(net), totalSum);
+            v[s[6]] = TMembers.Has(w, 6) ? Ratio.Divide(_net.Update(net), totalSum) : 0;
             v[s[7]] = Ratio.Divide(longSum, shortSum);
             v[s[8]] = Ratio.Divide(total, c[QuoteVolume]);
             return 0;
@@ -306,6 +360,7 @@ internal static partial class StreamCatalog
     private sealed class LiquidationsDayStep
     {
         private readonly int[] _slots;
+        private readonly FusedOutputs _outputs;
         private readonly int _bars;
         private RollingSumState _sum;
         private SpikeZScoreState _zscore;
@@ -313,19 +368,27 @@ internal static partial class StreamCatalog
         public LiquidationsDayStep(StreamContext ctx, FusedOutputs o)
         {
             _slots = o.Slots;
+            _outputs = o;
             _bars = MemberBars(ctx, o, 0, Day);
             _sum = new(_bars);
             _zscore = new(ctx.Offers(o.Names[1]) ? ctx.Bars(Day) : 2); // offered where a day is at least 2 bars
         }
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double x = c[LongLiquidationNotional] + c[ShortLiquidationNotional];
             var v = c.Values;
             var s = _slots;
-            double sum = _sum.Update(x);
-            v[s[0]] = sum == 0 ? double.NaN : Ratio.Divide(x, sum / _bars);
-            v[s[1]] = _zscore.Update(x);
+            if (TMembers.Has(_outputs.Wanted, 0))
+            {
+                double sum = _sum.Update(x);
+                v[s[0]] = sum == 0 ? double.NaN : Ratio.Divide(x, sum / _bars);
+            }
+
+            v[s[1]] = TMembers.Has(_outputs.Wanted, 1) ? _zscore.Update(x) : 0;
             return 0;
         }
     }
@@ -335,7 +398,7 @@ internal static partial class StreamCatalog
         // The bar's positioning columns and their changes over 1 and 4 hours.
         b.Fused("positioning:bar",
             ["ls_ratio", "ls_ratio_change_1h", "ls_ratio_change_4h", "top_trader_ls_ratio", "top_trader_position_ratio", "ls_top_vs_crowd", "taker_ls_vol_ratio"],
-            (ctx, o) => new PositioningBarStep(ctx, o).Run);
+            (ctx, o) => new PositioningBarStep(ctx, o).Bind);
         b.Step("ls_ratio_percentile_30d", ctx =>
         {
             var s = new RollingPercentileState(ctx.Bars(TimeSpan.FromDays(30)));
@@ -351,7 +414,9 @@ internal static partial class StreamCatalog
         private ChangeState _h1 = new(MemberBars(ctx, o, 1, Hour), log: false);
         private ChangeState _h4 = new(MemberBars(ctx, o, 2, TimeSpan.FromHours(4)), log: false);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => Run;
+
+        private double Run(StreamContext c)
         {
             double ratio = c[LongShortRatio], top = c[TopTraderLongShortRatio];
             var v = c.Values;

@@ -17,26 +17,26 @@ internal static partial class StreamCatalog
         [
             "return_1", "return_5", "return_20", "return_100", "log_return_1", "log_return_5", "return_1h", "return_4h", "return_1d",
             "momentum_168h", "realized_vol_20", "volatility_20", "volatility_50", "autocorr_20", "skew_20", "kurt_20",
-        ], (ctx, o) => new PriceReturnsStep(ctx, o).Run);
+        ], (ctx, o) => new PriceReturnsStep(ctx, o).Bind);
 
         // The three SMAs of the close and the close's distance from each.
         b.Fused("price:sma", ["sma_20", "price_vs_sma20", "sma_50", "price_vs_sma50", "sma_200", "price_vs_sma200"],
-            (_, o) => new PriceSmaStep(o).Run);
+            (_, o) => new PriceSmaStep(o).Bind);
 
         // The recursive TA-Lib indicators (EMA, Wilder smoothing, TA-Lib's running sums), which remember the whole history.
         b.Fused("price:recursive",
         [
             "ema_12", "ema_26", "rsi_14", "rsi_50", "macd", "macd_signal", "macd_histogram", "atr_14", "natr_14", "adx_14", "plus_di_14",
             "minus_di_14", "bb_width", "bb_position", "stoch_k_14", "stoch_d_14", "cci_20", "trend_direction", "market_structure",
-        ], (_, o) => new PriceRecursiveStep(o).Run);
+        ], (_, o) => new PriceRecursiveStep(o).Bind);
 
         // Windows of the close, high and low of at most 20 bars.
         b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20", "willr_14"],
-            (_, o) => new PriceWindowsStep(o).Run);
+            (_, o) => new PriceWindowsStep(o).Bind);
 
         b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20"],
-            (_, o) => new PriceRangeVolatilityStep(o).Run);
-        b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Run);
+            (_, o) => new PriceRangeVolatilityStep(o).Bind);
+        b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Bind);
     }
 
     /// <summary>The bars of <paramref name="horizon"/> for member <paramref name="member"/> of a fused step, or 1 for a
@@ -52,6 +52,7 @@ internal static partial class StreamCatalog
     private sealed class PriceReturnsStep
     {
         private readonly int[] _slots;
+        private readonly FusedOutputs _outputs;
         private readonly double _annualize;
         private ChangeState _r1, _r5, _r20, _r100;
         private LagState _l1, _l5, _h1, _h4, _d1, _h168;
@@ -62,6 +63,7 @@ internal static partial class StreamCatalog
         public PriceReturnsStep(StreamContext ctx, FusedOutputs o)
         {
             _slots = o.Slots;
+            _outputs = o;
             _annualize = Math.Sqrt(ctx.PeriodsPerYear);
             _r1 = new(1, log: false);
             _r5 = new(5, log: false);
@@ -79,15 +81,19 @@ internal static partial class StreamCatalog
             _shape = new(20);
         }
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double close = c.Close;
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _r1.Update(close);
-            v[s[1]] = _r5.Update(close);
-            v[s[2]] = _r20.Update(close);
-            v[s[3]] = _r100.Update(close);
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            v[s[0]] = TMembers.Has(w, 0) ? _r1.Update(close) : 0;
+            v[s[1]] = TMembers.Has(w, 1) ? _r5.Update(close) : 0;
+            v[s[2]] = TMembers.Has(w, 2) ? _r20.Update(close) : 0;
+            v[s[3]] = TMembers.Has(w, 3) ? _r100.Update(close) : 0;
             double p1 = _l1.Update(close), p5 = _l5.Update(close), h1 = _h1.Update(close), h4 = _h4.Update(close);
             double d1 = _d1.Update(close), h168 = _h168.Update(close);
             double r;
@@ -114,14 +120,30 @@ internal static partial class StreamCatalog
             }
 
             v[s[4]] = r;
-            double realized = _vol20.Update(r) ? Math.Sqrt(_vol20.Variance) : double.NaN;
-            v[s[10]] = realized;
-            v[s[11]] = realized * _annualize; // batch: volatility_20 reuses realized_vol_20
-            v[s[12]] = (_vol50.Update(r) ? Math.Sqrt(_vol50.Variance) : double.NaN) * _annualize;
-            v[s[13]] = _autocorr.Update(r);
-            bool shaped = _shape.Update(r);
-            v[s[14]] = shaped ? _shape.Skewness : double.NaN;
-            v[s[15]] = shaped ? _shape.Kurtosis : double.NaN;
+            if (TMembers.Has(w, 10) || TMembers.Has(w, 11))
+            {
+                double realized = _vol20.Update(r) ? Math.Sqrt(_vol20.Variance) : double.NaN;
+                v[s[10]] = realized;
+                v[s[11]] = realized * _annualize; // batch: volatility_20 reuses realized_vol_20
+            }
+
+            if (TMembers.Has(w, 12))
+            {
+                v[s[12]] = (_vol50.Update(r) ? Math.Sqrt(_vol50.Variance) : double.NaN) * _annualize;
+            }
+
+            if (TMembers.Has(w, 13))
+            {
+                v[s[13]] = _autocorr.Update(r);
+            }
+
+            if (TMembers.Has(w, 14) || TMembers.Has(w, 15))
+            {
+                bool shaped = _shape.Update(r);
+                v[s[14]] = shaped ? _shape.Skewness : double.NaN;
+                v[s[15]] = shaped ? _shape.Kurtosis : double.NaN;
+            }
+
             return 0;
         }
     }
@@ -130,14 +152,20 @@ internal static partial class StreamCatalog
     private sealed class PriceSmaStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private SmaState _s20 = new(20), _s50 = new(50), _s200 = new(200);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double close = c.Close;
             var v = c.Values;
             var s = _slots;
-            double m20 = _s20.Update(close), m50 = _s50.Update(close), m200 = _s200.Update(close);
+            ulong w = _outputs.Wanted;
+            double m20 = TMembers.Has(w, 0) || TMembers.Has(w, 1) ? _s20.Update(close) : 0, m50 = TMembers.Has(w, 2) || TMembers.Has(w, 3) ? _s50.Update(close) : 0;
+            double m200 = TMembers.Has(w, 4) || TMembers.Has(w, 5) ? _s200.Update(close) : 0;
             v[s[0]] = m20;
             v[s[1]] = Ratio.Change(close, m20);
             v[s[2]] = m50;
@@ -154,12 +182,16 @@ internal static partial class StreamCatalog
     private sealed class PriceRangeVolatilityStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private ParkinsonVolatilityState _parkinson = new(20);
         private GarmanKlassVolatilityState _garmanKlass = new(20);
         private RogersSatchellVolatilityState _rogersSatchell = new(20);
         private YangZhangVolatilityState _yangZhang = new(20);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double open = c[Open], high = c[High], low = c[Low], close = c.Close;
             double highLow, closeOpen, highOpen, lowOpen, overnight;
@@ -182,10 +214,11 @@ internal static partial class StreamCatalog
             overnight = Ratio.Log(open, _yangZhang.PreviousClose);
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _parkinson.UpdateLogs(highLow);
-            v[s[1]] = _garmanKlass.UpdateLogs(highLow, closeOpen);
-            v[s[2]] = _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen);
-            v[s[3]] = _yangZhang.UpdateLogs(overnight, closeOpen, highOpen, lowOpen, close);
+            ulong w = _outputs.Wanted;
+            v[s[0]] = TMembers.Has(w, 0) ? _parkinson.UpdateLogs(highLow) : 0;
+            v[s[1]] = TMembers.Has(w, 1) ? _garmanKlass.UpdateLogs(highLow, closeOpen) : 0;
+            v[s[2]] = TMembers.Has(w, 2) ? _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen) : 0;
+            v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateLogs(overnight, closeOpen, highOpen, lowOpen, close) : 0;
             return 0;
         }
     }
@@ -195,7 +228,9 @@ internal static partial class StreamCatalog
     {
         private readonly int[] _slots = o.Slots;
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => Run;
+
+        private double Run(StreamContext c)
         {
             double open = c[Open], high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
@@ -219,6 +254,7 @@ internal static partial class StreamCatalog
     private sealed class PriceRecursiveStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private RsiState _rsi14 = new(14), _rsi50 = new(50);
         private MacdState _macd = new(12, 26, 9);
@@ -230,35 +266,59 @@ internal static partial class StreamCatalog
         private TrendDirectionState _trend = new(20, 14, 0.1);
         private MarketStructureState _structure = new(3);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _ema12.Update(close);
-            v[s[1]] = _ema26.Update(close);
-            v[s[2]] = _rsi14.Update(close);
-            v[s[3]] = _rsi50.Update(close);
-            _macd.Update(close);
-            v[s[4]] = _macd.Macd;
-            v[s[5]] = _macd.Signal;
-            v[s[6]] = _macd.Histogram;
-            double atr = _atr.Update(high, low, close);
-            v[s[7]] = atr;
-            v[s[8]] = AtrState.Normalize(atr, close);
-            _adx.Update(high, low, close);
-            v[s[9]] = _adx.Adx;
-            v[s[10]] = _adx.PlusDi;
-            v[s[11]] = _adx.MinusDi;
-            _bands.Update(close);
-            v[s[12]] = _bands.Width;
-            v[s[13]] = _bands.Position;
-            _stoch.Update(high, low, close);
-            v[s[14]] = _stoch.SlowK;
-            v[s[15]] = _stoch.SlowD;
-            v[s[16]] = _cci.Update(high, low, close);
-            v[s[17]] = _trend.Update(high, low, close);
-            v[s[18]] = _structure.Update(high, low);
+            ulong w = _outputs.Wanted;
+            v[s[0]] = TMembers.Has(w, 0) ? _ema12.Update(close) : 0;
+            v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(close) : 0;
+            v[s[2]] = TMembers.Has(w, 2) ? _rsi14.Update(close) : 0;
+            v[s[3]] = TMembers.Has(w, 3) ? _rsi50.Update(close) : 0;
+            if (TMembers.Has(w, 4) || TMembers.Has(w, 5) || TMembers.Has(w, 6))
+            {
+                _macd.Update(close);
+                v[s[4]] = _macd.Macd;
+                v[s[5]] = _macd.Signal;
+                v[s[6]] = _macd.Histogram;
+            }
+
+            if (TMembers.Has(w, 7) || TMembers.Has(w, 8))
+            {
+                double atr = _atr.Update(high, low, close);
+                v[s[7]] = atr;
+                v[s[8]] = AtrState.Normalize(atr, close);
+            }
+
+            if (TMembers.Has(w, 9) || TMembers.Has(w, 10) || TMembers.Has(w, 11))
+            {
+                _adx.Update(high, low, close);
+                v[s[9]] = _adx.Adx;
+                v[s[10]] = _adx.PlusDi;
+                v[s[11]] = _adx.MinusDi;
+            }
+
+            if (TMembers.Has(w, 12) || TMembers.Has(w, 13))
+            {
+                _bands.Update(close);
+                v[s[12]] = _bands.Width;
+                v[s[13]] = _bands.Position;
+            }
+
+            if (TMembers.Has(w, 14) || TMembers.Has(w, 15))
+            {
+                _stoch.Update(high, low, close);
+                v[s[14]] = _stoch.SlowK;
+                v[s[15]] = _stoch.SlowD;
+            }
+
+            v[s[16]] = TMembers.Has(w, 16) ? _cci.Update(high, low, close) : 0;
+            v[s[17]] = TMembers.Has(w, 17) ? _trend.Update(high, low, close) : 0;
+            v[s[18]] = TMembers.Has(w, 18) ? _structure.Update(high, low) : 0;
             return 0;
         }
     }
@@ -268,27 +328,40 @@ internal static partial class StreamCatalog
     private sealed class PriceWindowsStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private RollingMomentsState _moments = new(20, 1);
         private LinearRegressionState _regression = new(20);
         private EfficiencyRatioState _efficiency = new(10);
         private RangePositionState _range = new(20);
         private WillRState _willR = new(14);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _moments.Update(close) ? _moments.ZScore : double.NaN;
-            _regression.Update(close);
-            v[s[1]] = Ratio.Divide(_regression.Slope, close);
-            v[s[2]] = _regression.RSquare;
-            v[s[3]] = _efficiency.Update(close);
-            _range.Update(high, low, close);
-            v[s[4]] = _range.DistanceToHigh;
-            v[s[5]] = _range.DistanceToLow;
-            v[s[6]] = _range.Rsv;
-            v[s[7]] = _willR.Update(high, low, close);
+            ulong w = _outputs.Wanted;
+            v[s[0]] = TMembers.Has(w, 0) ? (_moments.Update(close) ? _moments.ZScore : double.NaN) : 0;
+            if (TMembers.Has(w, 1) || TMembers.Has(w, 2))
+            {
+                _regression.Update(close);
+                v[s[1]] = Ratio.Divide(_regression.Slope, close);
+                v[s[2]] = _regression.RSquare;
+            }
+
+            v[s[3]] = TMembers.Has(w, 3) ? _efficiency.Update(close) : 0;
+            if (TMembers.Has(w, 4) || TMembers.Has(w, 5) || TMembers.Has(w, 6))
+            {
+                _range.Update(high, low, close);
+                v[s[4]] = _range.DistanceToHigh;
+                v[s[5]] = _range.DistanceToLow;
+                v[s[6]] = _range.Rsv;
+            }
+
+            v[s[7]] = TMembers.Has(w, 7) ? _willR.Update(high, low, close) : 0;
             return 0;
         }
     }

@@ -10,13 +10,14 @@ internal static partial class StreamCatalog
     static partial void RegisterTimeQuality(Builder b) =>
         b.Fused("time-quality",
             ["hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "volume_anomaly", "data_completeness", "quality_score"],
-            (ctx, o) => new TimeQualityStep(ctx, o).Run);
+            (ctx, o) => new TimeQualityStep(ctx, o).Bind);
 
     /// <summary>The calendar encodings, the gap flag, the volume anomaly, the completeness of the bar's columns and the
     /// quality score combining them (as the batch kernels).</summary>
     private sealed class TimeQualityStep
     {
         private readonly int[] _slots;
+        private readonly FusedOutputs _outputs;
         private readonly CalendarStep _calendar;
         private readonly (int Start, int Length)[] _counted;
         private readonly bool _hasVolume;
@@ -28,6 +29,7 @@ internal static partial class StreamCatalog
         public TimeQualityStep(StreamContext ctx, FusedOutputs o)
         {
             _slots = o.Slots;
+            _outputs = o;
             _calendar = new CalendarStep(ctx.Timeframe.Milliseconds);
             _gap = new GapState(ctx.Timeframe.Milliseconds);
             _anomaly = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
@@ -41,16 +43,29 @@ internal static partial class StreamCatalog
             _hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
         }
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             var v = c.Values;
             var s = _slots;
-            var calendar = _calendar.Outputs;
-            _calendar.Step(c);
-            v[s[0]] = calendar[0];
-            v[s[1]] = calendar[1];
-            v[s[2]] = calendar[2];
-            v[s[3]] = calendar[3];
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            if (TMembers.Has(w, 0) || TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 3))
+            {
+                var calendar = _calendar.Outputs;
+                _calendar.Step(c);
+                v[s[0]] = calendar[0];
+                v[s[1]] = calendar[1];
+                v[s[2]] = calendar[2];
+                v[s[3]] = calendar[3];
+            }
+
+            if (!(TMembers.Has(w, 4) || TMembers.Has(w, 5) || TMembers.Has(w, 6) || TMembers.Has(w, 7)))
+            {
+                return 0;
+            }
+
             double gap = _gap.Update(c.OpenTime);
             v[s[4]] = gap;
             double anomaly = _anomaly.Update(c[Volume]);

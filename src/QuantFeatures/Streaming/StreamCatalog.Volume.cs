@@ -11,7 +11,7 @@ internal static partial class StreamCatalog
     static partial void RegisterVolume(Builder b)
     {
         // The cumulative lines (OBV, A/D, CVD) and what smooths them recursively, which remember the whole history.
-        b.Fused("volume:recursive", ["obv", "obv_sma_20", "ad", "adosc", "force_index_13", "cvd"], (_, o) => new VolumeRecursiveStep(o).Run);
+        b.Fused("volume:recursive", ["obv", "obv_sma_20", "ad", "adosc", "force_index_13", "cvd"], (_, o) => new VolumeRecursiveStep(o).Bind);
 
         // Levels, TA-Lib money-flow windows, price-volume, liquidity and taker flow over windows of at most 50 bars.
         b.Fused("volume:windows",
@@ -19,9 +19,9 @@ internal static partial class StreamCatalog
             "volume_change", "volume_sma_20", "volume_ratio_20", "volume_roc_10", "volume_zscore_20", "volume_spike_score", "cmf_20", "mfi_14",
             "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "corwin_schultz_20", "taker_buy_ratio",
             "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size",
-        ], (ctx, o) => new VolumeWindowsStep(ctx, o).Run);
+        ], (ctx, o) => new VolumeWindowsStep(ctx, o).Bind);
 
-        b.Fused("volume:session", ["vwap_session", "price_vs_vwap_session"], (_, o) => new VolumeSessionStep(o).Run);
+        b.Fused("volume:session", ["vwap_session", "price_vs_vwap_session"], (_, o) => new VolumeSessionStep(o).Bind);
         b.Step("turnover_ratio_24h", ctx =>
         {
             var s = new RelativeToMeanState(ctx.Bars(Day));
@@ -34,6 +34,7 @@ internal static partial class StreamCatalog
     private sealed class VolumeRecursiveStep(FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private ObvState _obv = new();
         private SmaState _obvSma = new(20);
         private AdState _ad = new();
@@ -41,18 +42,26 @@ internal static partial class StreamCatalog
         private ForceIndexState _force = new(13);
         private CvdState _cvd = new();
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double high = c[High], low = c[Low], close = c.Close, volume = c[Volume];
             var v = c.Values;
             var s = _slots;
-            double obv = _obv.Update(close, volume);
-            v[s[0]] = obv;
-            v[s[1]] = _obvSma.Update(obv);
-            v[s[2]] = _ad.Update(high, low, close, volume);
-            v[s[3]] = _adosc.Update(high, low, close, volume);
-            v[s[4]] = _force.Update(close, volume);
-            v[s[5]] = _cvd.Update(c[TakerBuyVolume], volume);
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            if (TMembers.Has(w, 0) || TMembers.Has(w, 1))
+            {
+                double obv = _obv.Update(close, volume);
+                v[s[0]] = obv;
+                v[s[1]] = TMembers.Has(w, 1) ? _obvSma.Update(obv) : 0;
+            }
+
+            v[s[2]] = TMembers.Has(w, 2) ? _ad.Update(high, low, close, volume) : 0;
+            v[s[3]] = TMembers.Has(w, 3) ? _adosc.Update(high, low, close, volume) : 0;
+            v[s[4]] = TMembers.Has(w, 4) ? _force.Update(close, volume) : 0;
+            v[s[5]] = TMembers.Has(w, 5) ? _cvd.Update(c[TakerBuyVolume], volume) : 0;
             return 0;
         }
     }
@@ -61,6 +70,7 @@ internal static partial class StreamCatalog
     private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o)
     {
         private readonly int[] _slots = o.Slots;
+        private readonly FusedOutputs _outputs = o;
         private readonly bool _quoteVolume = ctx.Columns.Contains(QuoteVolume);
         private ChangeState _change = new(1, log: false);
         private SmaState _sma = new(20);
@@ -76,32 +86,36 @@ internal static partial class StreamCatalog
         private TakerImbalanceState _imbalance = new(20);
         private VpinState _vpin = new(50);
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
+
+        private double Run<TMembers>(StreamContext c)
+            where TMembers : struct, IMembers
         {
             double high = c[High], low = c[Low], close = c.Close, volume = c[Volume], takerBuy = c[TakerBuyVolume];
             var v = c.Values;
             var s = _slots;
-            v[s[0]] = _change.Update(volume);
-            double sma = _sma.Update(volume);
+            ulong w = _outputs.Wanted;
+            v[s[0]] = TMembers.Has(w, 0) ? _change.Update(volume) : 0;
+            double sma = TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 5) ? _sma.Update(volume) : 0;
             v[s[1]] = sma;
             v[s[2]] = Ratio.Divide(volume, sma);
-            v[s[3]] = _roc.Update(volume);
-            v[s[4]] = _zscore.Update(volume) ? _zscore.ZScore : double.NaN;
+            v[s[3]] = TMembers.Has(w, 3) ? _roc.Update(volume) : 0;
+            v[s[4]] = TMembers.Has(w, 4) ? (_zscore.Update(volume) ? _zscore.ZScore : double.NaN) : 0;
             v[s[5]] = Ratio.Change(volume, sma);
-            v[s[6]] = _cmf.Update(high, low, close, volume);
-            v[s[7]] = _mfi.Update(high, low, close, volume);
-            double vwap = _vwap.Update(high, low, close, volume);
+            v[s[6]] = TMembers.Has(w, 6) ? _cmf.Update(high, low, close, volume) : 0;
+            v[s[7]] = TMembers.Has(w, 7) ? _mfi.Update(high, low, close, volume) : 0;
+            double vwap = TMembers.Has(w, 8) || TMembers.Has(w, 9) ? _vwap.Update(high, low, close, volume) : 0;
             v[s[8]] = vwap;
             v[s[9]] = Ratio.Change(close, vwap);
-            v[s[10]] = _correlation.Update(close, volume);
+            v[s[10]] = TMembers.Has(w, 10) ? _correlation.Update(close, volume) : 0;
             // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state.
-            v[s[11]] = _amihud.Update(close, _quoteVolume ? c[QuoteVolume] : close * volume);
-            v[s[12]] = _roll.Update(close);
-            v[s[13]] = _corwinSchultz.Update(high, low);
+            v[s[11]] = TMembers.Has(w, 11) ? _amihud.Update(close, _quoteVolume ? c[QuoteVolume] : close * volume) : 0;
+            v[s[12]] = TMembers.Has(w, 12) ? _roll.Update(close) : 0;
+            v[s[13]] = TMembers.Has(w, 13) ? _corwinSchultz.Update(high, low) : 0;
             v[s[14]] = OrderFlow.TakerBuyRatio(takerBuy, volume);
             v[s[15]] = OrderFlow.BuySellRatio(takerBuy, volume);
-            v[s[16]] = _imbalance.Update(takerBuy, volume);
-            v[s[17]] = _vpin.Update(takerBuy, volume);
+            v[s[16]] = TMembers.Has(w, 16) ? _imbalance.Update(takerBuy, volume) : 0;
+            v[s[17]] = TMembers.Has(w, 17) ? _vpin.Update(takerBuy, volume) : 0;
             v[s[18]] = OrderFlow.AverageTradeSize(volume, c[Trades]);
             return 0;
         }
@@ -113,7 +127,9 @@ internal static partial class StreamCatalog
         private readonly int[] _slots = o.Slots;
         private VwapSessionState _vwap = new();
 
-        public double Run(StreamContext c)
+        public Func<StreamContext, double> Bind(bool all) => Run;
+
+        private double Run(StreamContext c)
         {
             double close = c.Close;
             double vwap = _vwap.Update(c.OpenTime, c[High], c[Low], close, c[Volume]);

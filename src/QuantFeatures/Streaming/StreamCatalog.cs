@@ -90,11 +90,13 @@ internal static partial class StreamCatalog
         }
 
         /// <summary>
-        /// Registers features computed together by one step per bar (<paramref name="create"/> returns the step, which
-        /// writes member k's value to <c>c.Values[outputs.Slots[k]]</c>; its return value is discarded). Whichever member the
-        /// engine creates first runs the step; members not asked for are computed into a scratch value.
+        /// Registers features computed together by one step per bar: <paramref name="create"/> creates the step and returns
+        /// its binder, which gives the step for "every member is computed" (true) or "some are" (false, then it may skip
+        /// the states of the members not in <see cref="FusedOutputs.Wanted"/>); the step writes member k's value to
+        /// <c>c.Values[outputs.Slots[k]]</c> and its return value is discarded. Whichever member the engine creates first
+        /// runs the step; members not computed write a scratch value.
         /// </summary>
-        public void Fused(string key, IReadOnlyList<string> names, Func<StreamContext, FusedOutputs, Func<StreamContext, double>> create)
+        public void Fused(string key, IReadOnlyList<string> names, Func<StreamContext, FusedOutputs, Func<bool, Func<StreamContext, double>>> create)
         {
             for (int k = 0; k < names.Count; k++)
             {

@@ -93,7 +93,8 @@ internal sealed class StreamContext
 
     /// <summary>The stream of member <paramref name="output"/> of the fused step <paramref name="key"/>: the first member
     /// created creates the step (and runs it), the others are written by it.</summary>
-    internal FeatureStream Fused(string key, IReadOnlyList<string> names, int output, Func<StreamContext, FusedOutputs, Func<StreamContext, double>> create)
+    internal FeatureStream Fused(string key, IReadOnlyList<string> names, int output,
+        Func<StreamContext, FusedOutputs, Func<bool, Func<StreamContext, double>>> create)
     {
         if (_fused.TryGetValue(key, out var outputs))
         {
@@ -101,9 +102,9 @@ internal sealed class StreamContext
         }
 
         outputs = new FusedOutputs(names);
-        var step = create(this, outputs);
+        var bind = create(this, outputs);
         _fused[key] = outputs;
-        return new FusedMember(outputs, output, step);
+        return new FusedMember(outputs, output, bind);
     }
 
     /// <summary>Bars of a horizon at the engine's timeframe (the catalogue offers the feature only where this is whole).</summary>

@@ -81,6 +81,7 @@ public sealed partial class StreamingFeatureEngine
         _values = new double[scratch + 1];
         _previewValues = new double[scratch + 1];
         _ctx.Values = _values;
+        FinishFused(scratch); // before the steps: a fused step's form depends on which of its members are computed
         _steps = [.. _streams.Select(s => s.AsStep())];
         _stepSlots = new int[scratch];
         for (int i = 0; i < scratch; i++)
@@ -88,7 +89,6 @@ public sealed partial class StreamingFeatureEngine
             _stepSlots[i] = _streams[i] is FusedMember ? scratch : i;
         }
 
-        FinishFused(scratch);
         _outputRuns = Runs(_outputs);
         var run = Enumerable.Range(0, scratch).Where(i => _steps[i] is not null).ToArray();
         _runSteps = [.. run.Select(i => _steps[i]!)];
@@ -114,8 +114,9 @@ public sealed partial class StreamingFeatureEngine
         return [.. runs];
     }
 
-    /// <summary>Points each fused step's members that no one asked for at the scratch value, and gives its runner the
-    /// memory of all its members together (the others, written by it, remember nothing of their own).</summary>
+    /// <summary>Points each fused step's members that no one asked for at the scratch value (and marks them not wanted, so
+    /// the step may skip their states), and gives its runner the memory of all its members together (the others, written
+    /// by it, remember nothing of their own).</summary>
     private void FinishFused(int scratch)
     {
         foreach (var runner in _streams.OfType<FusedMember>().Where(m => m.Runs))
@@ -125,6 +126,7 @@ public sealed partial class StreamingFeatureEngine
             for (int k = 0; k < outputs.Slots.Length; k++)
             {
                 int slot = outputs.Slots[k];
+                outputs.Wanted |= slot >= 0 ? 1UL << k : 0;
                 if (slot < 0)
                 {
                     outputs.Slots[k] = scratch;
