@@ -421,6 +421,12 @@ internal struct SpikeZScoreStep
         _previous = double.NaN;
     }
 
+    /// <summary>NaN terms in the window.</summary>
+    public readonly int NanCount => _sum.NanCount;
+
+    /// <summary>The window's sum (0 when no term is non-zero).</summary>
+    public readonly double Sum => _sum.Value;
+
     public double Update(double incoming, double outgoing, bool full, bool windowFull)
     {
         _sum.Slide(incoming, outgoing, full);
@@ -462,7 +468,12 @@ public struct SpikeZScoreState
         _step = new SpikeZScoreStep(period);
         _interval = Indicators.SumRecomputeInterval(period);
         _updates = 0;
+        Sum = double.NaN;
     }
+
+    /// <summary>The window's sum after the last update, as <see cref="RollingSumState"/> of the same period gives it (the
+    /// same compensated sum on the same schedule): NaN until full or while it holds a NaN.</summary>
+    internal double Sum { get; private set; }
 
     /// <summary>Adds the next value and returns its z-score in the window.</summary>
     public double Update(double value)
@@ -470,6 +481,7 @@ public struct SpikeZScoreState
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
         double result = _step.Update(value, old, full, _ring.IsFull);
+        Sum = _ring.IsFull && _step.NanCount == 0 ? _step.Sum : double.NaN;
         if (Indicators.IsMultiple(++_updates, _interval))
         {
             _ring.Parts(out var older, out var newer);

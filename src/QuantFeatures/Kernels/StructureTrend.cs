@@ -98,12 +98,11 @@ public struct TrendDirectionState
     }
 
     /// <summary>Adds the next bar and returns −1, 0, +1, or NaN while the EMA or ATR is seeding.</summary>
-    public double Update(double high, double low, double close)
-    {
-        double ema = _ema.Update(close);
-        double atr = _atr.Update(high, low, close);
-        return Classify(close, ema, atr, _threshold);
-    }
+    public double Update(double high, double low, double close) => UpdateWith(close, _atr.Update(high, low, close));
+
+    /// <summary><see cref="Update"/> given the ATR of this bar from an <see cref="AtrState"/> of the same period fed the same
+    /// bars (the one inside this state is then left as it is: a fused step that computes atr_14 too passes its value).</summary>
+    internal double UpdateWith(double close, double atr) => Classify(close, _ema.Update(close), atr, _threshold);
 
     /// <summary>Relative size of C − EMA treated as rounding noise: 2⁻⁴⁶ (64 units in the last place of C).</summary>
     internal const double RoundingNoise = 1.0 / (1L << 46);

@@ -472,9 +472,17 @@ public struct YangZhangVolatilityState
     /// gives them, C₋₁ = <see cref="PreviousClose"/>) and the close.</summary>
     internal double UpdateLogs(double lnOvernight, double lnCloseOpen, double lnHighOpen, double lnLowOpen, double close)
     {
+        _rs.UpdateLogs(lnHighOpen, lnLowOpen, lnCloseOpen);
+        return UpdateWith(lnOvernight, lnCloseOpen, close, _rs.Variance);
+    }
+
+    /// <summary><see cref="UpdateLogs"/> given, instead of ln(H/O) and ln(L/O), the variance of a
+    /// <see cref="RogersSatchellVolatilityState"/> of the same period that was just fed this bar (the one inside this state
+    /// is then left as it is: a fused step that computes rogers_satchell_vol too passes that state's).</summary>
+    internal double UpdateWith(double lnOvernight, double lnCloseOpen, double close, double rogersSatchellVariance)
+    {
         double o = lnOvernight, c = lnCloseOpen;
         _previousClose = close;
-        _rs.UpdateLogs(lnHighOpen, lnLowOpen, lnCloseOpen);
         _overnight.Push(o);
         _openClose.Push(c);
         long t = ++_t;
@@ -486,6 +494,6 @@ public struct YangZhangVolatilityState
             _w.Recompute(_overnight.Last(p), _openClose.Last(p));
         }
 
-        return ready ? _w.Volatility(_w.M2O, _w.RunO, _w.M2C, _w.RunC, _rs.Variance) : double.NaN;
+        return ready ? _w.Volatility(_w.M2O, _w.RunO, _w.M2C, _w.RunC, rogersSatchellVariance) : double.NaN;
     }
 }

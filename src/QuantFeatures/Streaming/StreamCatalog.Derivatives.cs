@@ -362,6 +362,7 @@ internal static partial class StreamCatalog
         private readonly int[] _slots;
         private readonly FusedOutputs _outputs;
         private readonly int _bars;
+        private readonly bool _shared; // the z-score's window is the spike's (a day of at least 2 bars): it carries the sum
         private RollingSumState _sum;
         private SpikeZScoreState _zscore;
 
@@ -370,8 +371,9 @@ internal static partial class StreamCatalog
             _slots = o.Slots;
             _outputs = o;
             _bars = MemberBars(ctx, o, 0, Day);
-            _sum = new(_bars);
-            _zscore = new(ctx.Offers(o.Names[1]) ? ctx.Bars(Day) : 2); // offered where a day is at least 2 bars
+            _shared = ctx.Offers(o.Names[1]); // offered where a day is at least 2 bars
+            _sum = new(_shared ? 1 : _bars);
+            _zscore = new(_shared ? ctx.Bars(Day) : 2);
         }
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
@@ -382,13 +384,30 @@ internal static partial class StreamCatalog
             double x = c[LongLiquidationNotional] + c[ShortLiquidationNotional];
             var v = c.Values;
             var s = _slots;
-            if (TMembers.Has(_outputs.Wanted, 0))
+            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            double sum;
+            if (_shared)
             {
-                double sum = _sum.Update(x);
-                v[s[0]] = sum == 0 ? double.NaN : Ratio.Divide(x, sum / _bars);
+                if (!(TMembers.Has(w, 0) || TMembers.Has(w, 1)))
+                {
+                    return 0;
+                }
+
+                // The spike's day sum is the z-score's own: the same compensated sum of the same window on the same
+                // schedule as a RollingSumState of a day, so the same bits.
+                v[s[1]] = _zscore.Update(x);
+                sum = _zscore.Sum;
+            }
+            else if (TMembers.Has(w, 0))
+            {
+                sum = _sum.Update(x);
+            }
+            else
+            {
+                return 0;
             }
 
-            v[s[1]] = TMembers.Has(_outputs.Wanted, 1) ? _zscore.Update(x) : 0;
+            v[s[0]] = sum == 0 ? double.NaN : Ratio.Divide(x, sum / _bars);
             return 0;
         }
     }

@@ -217,8 +217,12 @@ internal static partial class StreamCatalog
             ulong w = _outputs.Wanted;
             v[s[0]] = TMembers.Has(w, 0) ? _parkinson.UpdateLogs(highLow) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _garmanKlass.UpdateLogs(highLow, closeOpen) : 0;
-            v[s[2]] = TMembers.Has(w, 2) ? _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen) : 0;
-            v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateLogs(overnight, closeOpen, highOpen, lowOpen, close) : 0;
+            if (TMembers.Has(w, 2) || TMembers.Has(w, 3))
+            {
+                // Yang–Zhang's Rogers–Satchell part is rogers_satchell_vol_20's state (the same period and bars).
+                v[s[2]] = _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen);
+                v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(overnight, closeOpen, close, _rogersSatchell.Variance) : 0;
+            }
             return 0;
         }
     }
@@ -287,9 +291,10 @@ internal static partial class StreamCatalog
                 v[s[6]] = _macd.Histogram;
             }
 
-            if (TMembers.Has(w, 7) || TMembers.Has(w, 8))
+            double atr = 0;
+            if (TMembers.Has(w, 7) || TMembers.Has(w, 8) || TMembers.Has(w, 17))
             {
-                double atr = _atr.Update(high, low, close);
+                atr = _atr.Update(high, low, close);
                 v[s[7]] = atr;
                 v[s[8]] = AtrState.Normalize(atr, close);
             }
@@ -317,7 +322,7 @@ internal static partial class StreamCatalog
             }
 
             v[s[16]] = TMembers.Has(w, 16) ? _cci.Update(high, low, close) : 0;
-            v[s[17]] = TMembers.Has(w, 17) ? _trend.Update(high, low, close) : 0;
+            v[s[17]] = TMembers.Has(w, 17) ? _trend.UpdateWith(close, atr) : 0; // its ATR(14) is atr_14's state
             v[s[18]] = TMembers.Has(w, 18) ? _structure.Update(high, low) : 0;
             return 0;
         }
