@@ -38,7 +38,8 @@ internal static partial class StreamCatalog
             // engine's bar holds NaN in every column it does not carry, so counting the values that are not NaN over all
             // the columns but the sub-bar ones (two runs of the column order) counts those of the present ones.
             _completeness = new DataCompletenessState(ctx.Columns.Count(column => !column.IsIntrabar()));
-            _counted = [.. Runs(MarketColumns.All.Where(column => !column.IsIntrabar()).Select(column => (int)column))];
+            _counted = [.. StreamingFeatureEngine.Runs([.. MarketColumns.All.Where(column => !column.IsIntrabar()).Select(column => (int)column)])
+                .Select(run => (run.From, run.Length))];
             _hasVolume = ctx.Columns.Contains(Volume);
             _hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
         }
@@ -82,32 +83,6 @@ internal static partial class StreamCatalog
             v[s[7]] = QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, completeness, gap, _hasVolume ? anomaly : 0.0,
                 _hasCoverage ? c[IntrabarCoverage] : 1.0);
             return 0;
-        }
-    }
-
-    /// <summary>Ascending indices as runs of consecutive ones (start, length).</summary>
-    private static IEnumerable<(int Start, int Length)> Runs(IEnumerable<int> indices)
-    {
-        int start = -1, length = 0;
-        foreach (int i in indices)
-        {
-            if (length > 0 && i == start + length)
-            {
-                length++;
-                continue;
-            }
-
-            if (length > 0)
-            {
-                yield return (start, length);
-            }
-
-            (start, length) = (i, 1);
-        }
-
-        if (length > 0)
-        {
-            yield return (start, length);
         }
     }
 

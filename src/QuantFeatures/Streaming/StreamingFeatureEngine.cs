@@ -95,14 +95,14 @@ public sealed partial class StreamingFeatureEngine
         _runSlots = [.. run.Select(i => _stepSlots[i])];
     }
 
-    /// <summary>The outputs' value indices as runs of consecutive indices: (first value, first output, length).</summary>
-    private static (int From, int To, int Length)[] Runs(int[] outputs)
+    /// <summary>Indices as runs of consecutive ones: (first index, its position in <paramref name="outputs"/>, length).</summary>
+    internal static (int From, int To, int Length)[] Runs(IReadOnlyList<int> outputs)
     {
         var runs = new List<(int, int, int)>();
-        for (int k = 0; k < outputs.Length;)
+        for (int k = 0; k < outputs.Count;)
         {
             int length = 1;
-            while (k + length < outputs.Length && outputs[k + length] == outputs[k] + length)
+            while (k + length < outputs.Count && outputs[k + length] == outputs[k] + length)
             {
                 length++;
             }
