@@ -79,6 +79,16 @@ internal sealed class FusedMember(FusedOutputs outputs, int output, Func<bool, F
     public override Func<StreamContext, double>? AsStep() => bind?.Invoke(Outputs.All);
 }
 
+/// <summary>The state of a fused step: where it writes its members' values and which of them are computed.</summary>
+internal abstract class FusedStep(FusedOutputs outputs)
+{
+    /// <summary>Member k's value index (<see cref="FusedOutputs.Slots"/>).</summary>
+    protected int[] Slots { get; } = outputs.Slots;
+
+    /// <summary>The members the engine computes (<see cref="FusedOutputs.Wanted"/>; set after the step is created).</summary>
+    protected ulong Wanted => outputs.Wanted;
+}
+
 /// <summary>Which members of a fused step are computed, as a type: a step's <c>Run&lt;T&gt;</c> is compiled once for
 /// <see cref="AllMembers"/> (no test at all: the whole catalogue) and once for <see cref="SomeMembers"/>.</summary>
 internal interface IMembers

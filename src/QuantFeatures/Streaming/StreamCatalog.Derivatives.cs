@@ -39,21 +39,8 @@ internal static partial class StreamCatalog
             var v = new LagState(20);
             return c =>
             {
-                // ln OI and ln volume_sma_20 (read at the bar), as the batch's shared ln columns: Derivatives.Log(x) is
-                // ln(x / 1), and the lane form of that ratio's logarithm gives the scalar bits.
-                double a, l;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    var logs = Ratio.Log(Vector256.Create(c[OpenInterest], c.Value(volume), 1.0, 1.0), Vector256<double>.One);
-                    a = logs.GetElement(0);
-                    l = logs.GetElement(1);
-                }
-                else
-                {
-                    a = Derivatives.Log(c[OpenInterest]);
-                    l = Derivatives.Log(c.Value(volume));
-                }
-
+                // ln OI and ln volume_sma_20 (read at the bar), as the batch's shared ln columns.
+                var (a, l) = LogPair(c[OpenInterest], c.Value(volume));
                 return (a - oi.Update(a)) - (l - v.Update(l));
             };
         });
@@ -70,12 +57,23 @@ internal static partial class StreamCatalog
         });
     }
 
+    /// <summary><see cref="Derivatives.Log"/> of two values in one lane-form logarithm: Derivatives.Log(x) is ln(x / 1), and
+    /// the lane form of that ratio's logarithm gives the scalar bits.</summary>
+    private static (double X, double Y) LogPair(double x, double y)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return (Derivatives.Log(x), Derivatives.Log(y));
+        }
+
+        var logs = Ratio.Log(Vector256.Create(x, y, 1.0, 1.0), Vector256<double>.One);
+        return (logs.GetElement(0), logs.GetElement(1));
+    }
+
     /// <summary>EMA(12, 26) of OI, MACD(12, 26, 9) of ln OI (NaN until ready, as the batch kernel on the shared ln OI
     /// column), and BBANDS(20, 2) of OI: upper, lower, and the position of OI between them.</summary>
-    private sealed class OiRecursiveStep(FusedOutputs o)
+    private sealed class OiRecursiveStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private MacdState _macd = new(12, 26, 9);
         private BollingerState _bands = new(20, 2.0);
@@ -87,8 +85,8 @@ internal static partial class StreamCatalog
         {
             double oi = c[OpenInterest];
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             v[s[0]] = TMembers.Has(w, 0) ? _ema12.Update(oi) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(oi) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4))
@@ -113,10 +111,8 @@ internal static partial class StreamCatalog
 
     /// <summary>OI changes (1, 5, 20 bars; 1 h, 4 h, 24 h), SMA(20, 50), standard deviation (20), percentile (100), the
     /// divergences of ln OI from ln C (20, 50), and the 5-bar regime.</summary>
-    private sealed class OiWindowsStep
+    private sealed class OiWindowsStep : FusedStep
     {
-        private readonly int[] _slots;
-        private readonly FusedOutputs _outputs;
         private ChangeState _c1, _c5, _c20, _h1, _h4, _h24;
         private SmaState _sma20, _sma50;
         private RollingMomentsState _std;
@@ -124,9 +120,8 @@ internal static partial class StreamCatalog
         private LagState _oi20, _close20, _oi50, _close50, _close5, _oi5;
 
         public OiWindowsStep(StreamContext ctx, FusedOutputs o)
+            : base(o)
         {
-            _slots = o.Slots;
-            _outputs = o;
             _c1 = new(1, log: false);
             _c5 = new(5, log: false);
             _c20 = new(20, log: false);
@@ -152,8 +147,8 @@ internal static partial class StreamCatalog
         {
             double oi = c[OpenInterest], close = c.Close;
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             v[s[0]] = TMembers.Has(w, 0) ? _c1.Update(oi) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _c5.Update(oi) : 0;
             v[s[2]] = TMembers.Has(w, 2) ? _c20.Update(oi) : 0;
@@ -166,21 +161,7 @@ internal static partial class StreamCatalog
             v[s[9]] = TMembers.Has(w, 9) ? _percentile.Update(oi) : 0;
             if (TMembers.Has(w, 10) || TMembers.Has(w, 11))
             {
-                // ln OI and ln C once per bar, as the batch's shared columns: Derivatives.Log(x) is ln(x / 1), and the lane
-                // form of that ratio's logarithm gives the scalar bits.
-                double a, p;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    var logs = Ratio.Log(Vector256.Create(oi, close, 1.0, 1.0), Vector256<double>.One);
-                    a = logs.GetElement(0);
-                    p = logs.GetElement(1);
-                }
-                else
-                {
-                    a = Derivatives.Log(oi);
-                    p = Derivatives.Log(close);
-                }
-
+                var (a, p) = LogPair(oi, close); // ln OI and ln C once per bar, as the batch's shared columns
                 v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
                 v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
             }
@@ -204,10 +185,8 @@ internal static partial class StreamCatalog
 
     /// <summary>The rate change at the last settlement, the 7-day sum, the 30-day z-score and its extreme flags (one
     /// window, as the batch kernel), and the 252-day percentile, each window fed as in batch.</summary>
-    private sealed class FundingEventsStep(StreamContext ctx, FusedOutputs o)
+    private sealed class FundingEventsStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private readonly FundingEvents _change = new(Indicators.FundingRateChangeWindow, ctx.Timeframe, ranks: false);
         private readonly FundingEvents _week = new(TimeSpan.FromDays(7), ctx.Timeframe, ranks: false);
         private readonly FundingEvents _month = new(TimeSpan.FromDays(30), ctx.Timeframe, ranks: false);
@@ -219,8 +198,8 @@ internal static partial class StreamCatalog
             where TMembers : struct, IMembers
         {
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the windows of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the windows of members the engine does not compute are skipped (their values are never read)
             if (TMembers.Has(w, 0))
             {
                 _change.Update(c);
@@ -243,9 +222,8 @@ internal static partial class StreamCatalog
 
     /// <summary>The funding rate, its change over a day of bars, annualized, the minutes to the next settlement, the
     /// basis (close vs mark) and the premium (mark vs index).</summary>
-    private sealed class FundingBarStep(StreamContext ctx, FusedOutputs o)
+    private sealed class FundingBarStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
         private LagState _day = new(MemberBars(ctx, o, 1, Day));
 
         public Func<StreamContext, double> Bind(bool all) => Run;
@@ -254,7 +232,7 @@ internal static partial class StreamCatalog
         {
             double rate = c[FundingRate], interval = c[FundingIntervalHours], close = c.Close, mark = c[MarkPrice];
             var v = c.Values;
-            var s = _slots;
+            var s = Slots;
             v[s[0]] = rate;
             v[s[1]] = rate - _day.Update(rate);
             v[s[2]] = Derivatives.AnnualizedFunding(rate, interval);
@@ -311,16 +289,13 @@ internal static partial class StreamCatalog
 
     /// <summary>Net liquidations, the 1-hour sums of the total, long, short, count and net, their ratios, and the bar's
     /// intensity (total over quote volume).</summary>
-    private sealed class LiquidationsHourStep
+    private sealed class LiquidationsHourStep : FusedStep
     {
-        private readonly int[] _slots;
-        private readonly FusedOutputs _outputs;
         private RollingSumState _total, _long, _short, _count, _net;
 
         public LiquidationsHourStep(StreamContext ctx, FusedOutputs o)
+            : base(o)
         {
-            _slots = o.Slots;
-            _outputs = o;
             int bars = MemberBars(ctx, o, 1, Hour); // every 1-hour member is offered at the same timeframes
             _total = new(bars);
             _long = new(bars);
@@ -337,9 +312,9 @@ internal static partial class StreamCatalog
             double longs = c[LongLiquidationNotional], shorts = c[ShortLiquidationNotional];
             double total = longs + shorts, net = longs - shorts;
             var v = c.Values;
-            var s = _slots;
+            var s = Slots;
             v[s[0]] = net;
-            ulong w = _outputs.Wanted; // the sums of members the engine does not compute are skipped (their values are never read)
+            ulong w = Wanted; // the sums of members the engine does not compute are skipped (their values are never read)
             double totalSum = TMembers.Has(w, 1) || TMembers.Has(w, 5) || TMembers.Has(w, 6) ? _total.Update(total) : 0;
             double longSum = TMembers.Has(w, 2) || TMembers.Has(w, 7) ? _long.Update(longs) : 0, shortSum = TMembers.Has(w, 3) || TMembers.Has(w, 7) ? _short.Update(shorts) : 0;
             double countSum = TMembers.Has(w, 4) || TMembers.Has(w, 5) ? _count.Update(c[LiquidationCount]) : 0;
@@ -357,19 +332,16 @@ internal static partial class StreamCatalog
 
     /// <summary>The bar's total liquidations against the mean of the last day of bars (NaN when that sum is 0), and their
     /// z-score against that day.</summary>
-    private sealed class LiquidationsDayStep
+    private sealed class LiquidationsDayStep : FusedStep
     {
-        private readonly int[] _slots;
-        private readonly FusedOutputs _outputs;
         private readonly int _bars;
         private readonly bool _shared; // the z-score's window is the spike's (a day of at least 2 bars): it carries the sum
         private RollingSumState _sum;
         private SpikeZScoreState _zscore;
 
         public LiquidationsDayStep(StreamContext ctx, FusedOutputs o)
+            : base(o)
         {
-            _slots = o.Slots;
-            _outputs = o;
             _bars = MemberBars(ctx, o, 0, Day);
             _shared = ctx.Offers(o.Names[1]); // offered where a day is at least 2 bars
             _sum = new(_shared ? 1 : _bars);
@@ -383,8 +355,8 @@ internal static partial class StreamCatalog
         {
             double x = c[LongLiquidationNotional] + c[ShortLiquidationNotional];
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             double sum;
             if (_shared)
             {
@@ -427,9 +399,8 @@ internal static partial class StreamCatalog
 
     /// <summary>The long/short ratio and its changes over 1 and 4 hours, the top traders' ratios, the log ratio of top
     /// traders to the crowd, and the taker long/short volume ratio.</summary>
-    private sealed class PositioningBarStep(StreamContext ctx, FusedOutputs o)
+    private sealed class PositioningBarStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
         private ChangeState _h1 = new(MemberBars(ctx, o, 1, Hour), log: false);
         private ChangeState _h4 = new(MemberBars(ctx, o, 2, TimeSpan.FromHours(4)), log: false);
 
@@ -439,7 +410,7 @@ internal static partial class StreamCatalog
         {
             double ratio = c[LongShortRatio], top = c[TopTraderLongShortRatio];
             var v = c.Values;
-            var s = _slots;
+            var s = Slots;
             v[s[0]] = ratio;
             v[s[1]] = _h1.Update(ratio);
             v[s[2]] = _h4.Update(ratio);

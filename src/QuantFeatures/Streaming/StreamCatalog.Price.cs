@@ -49,10 +49,8 @@ internal static partial class StreamCatalog
     /// skewness and kurtosis (as batch, each its own state fed the same log return).</summary>
     /// <remarks>The six log returns are taken four lanes at a time with the lane form of <see cref="Ratio.Log(double, double)"/>,
     /// which gives the scalar bits (the batch kernel takes them four bars at a time the same way).</remarks>
-    private sealed class PriceReturnsStep
+    private sealed class PriceReturnsStep : FusedStep
     {
-        private readonly int[] _slots;
-        private readonly FusedOutputs _outputs;
         private readonly double _annualize;
         private ChangeState _r1, _r5, _r20, _r100;
         private LagState _l1, _l5, _h1, _h4, _d1, _h168;
@@ -61,9 +59,8 @@ internal static partial class StreamCatalog
         private PowerSumsState _shape;
 
         public PriceReturnsStep(StreamContext ctx, FusedOutputs o)
+            : base(o)
         {
-            _slots = o.Slots;
-            _outputs = o;
             _annualize = Math.Sqrt(ctx.PeriodsPerYear);
             _r1 = new(1, log: false);
             _r5 = new(5, log: false);
@@ -88,8 +85,8 @@ internal static partial class StreamCatalog
         {
             double close = c.Close;
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             v[s[0]] = TMembers.Has(w, 0) ? _r1.Update(close) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _r5.Update(close) : 0;
             v[s[2]] = TMembers.Has(w, 2) ? _r20.Update(close) : 0;
@@ -149,10 +146,8 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>sma_n and price_vs_sma{n} (the close against its SMA, as in batch) for n = 20, 50, 200.</summary>
-    private sealed class PriceSmaStep(FusedOutputs o)
+    private sealed class PriceSmaStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private SmaState _s20 = new(20), _s50 = new(50), _s200 = new(200);
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
@@ -162,8 +157,8 @@ internal static partial class StreamCatalog
         {
             double close = c.Close;
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted;
+            var s = Slots;
+            ulong w = Wanted;
             double m20 = TMembers.Has(w, 0) || TMembers.Has(w, 1) ? _s20.Update(close) : 0, m50 = TMembers.Has(w, 2) || TMembers.Has(w, 3) ? _s50.Update(close) : 0;
             double m200 = TMembers.Has(w, 4) || TMembers.Has(w, 5) ? _s200.Update(close) : 0;
             v[s[0]] = m20;
@@ -179,10 +174,8 @@ internal static partial class StreamCatalog
     /// <summary>The four 20-bar range volatilities of the bar's OHLC, each its own state, fed the five distinct log ratios
     /// they take (ln H/L, C/O, H/O, L/O and O/C₋₁) computed once, four lanes at a time with the lane form of
     /// <see cref="Ratio.Log(double, double)"/>, which gives the scalar bits each state would compute itself.</summary>
-    private sealed class PriceRangeVolatilityStep(FusedOutputs o)
+    private sealed class PriceRangeVolatilityStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private ParkinsonVolatilityState _parkinson = new(20);
         private GarmanKlassVolatilityState _garmanKlass = new(20);
         private RogersSatchellVolatilityState _rogersSatchell = new(20);
@@ -213,8 +206,8 @@ internal static partial class StreamCatalog
 
             overnight = Ratio.Log(open, _yangZhang.PreviousClose);
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted;
+            var s = Slots;
+            ulong w = Wanted;
             v[s[0]] = TMembers.Has(w, 0) ? _parkinson.UpdateLogs(highLow) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _garmanKlass.UpdateLogs(highLow, closeOpen) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3))
@@ -228,9 +221,8 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>Qlib's nine k-bar shape features of the bar (the terms <see cref="KBarState"/> evaluates one by one).</summary>
-    private sealed class PriceKBarStep(FusedOutputs o)
+    private sealed class PriceKBarStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
 
         public Func<StreamContext, double> Bind(bool all) => Run;
 
@@ -238,7 +230,7 @@ internal static partial class StreamCatalog
         {
             double open = c[Open], high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
-            var s = _slots;
+            var s = Slots;
             v[s[0]] = KMid.Value(open, high, low, close);
             v[s[1]] = KLen.Value(open, high, low, close);
             v[s[2]] = KMid2.Value(open, high, low, close);
@@ -255,10 +247,8 @@ internal static partial class StreamCatalog
     /// <summary>The recursive indicators of the price: EMA(12, 26), RSI(14, 50), MACD(12, 26, 9), ATR(14) and NATR,
     /// ADX/DI(14), BBANDS(20, 2) width and position, STOCH(14, 3, 3), CCI(20), the trend direction and the market
     /// structure, each its own state as in batch.</summary>
-    private sealed class PriceRecursiveStep(FusedOutputs o)
+    private sealed class PriceRecursiveStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private RsiState _rsi14 = new(14), _rsi50 = new(50);
         private MacdState _macd = new(12, 26, 9);
@@ -277,8 +267,8 @@ internal static partial class StreamCatalog
         {
             double high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted;
+            var s = Slots;
+            ulong w = Wanted;
             v[s[0]] = TMembers.Has(w, 0) ? _ema12.Update(close) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(close) : 0;
             v[s[2]] = TMembers.Has(w, 2) ? _rsi14.Update(close) : 0;
@@ -330,10 +320,8 @@ internal static partial class StreamCatalog
 
     /// <summary>The z-score of the close (20), its 20-bar OLS slope (relative to the close) and R², the efficiency ratio
     /// (10), the 20-bar range (distances of the high and low, raw stochastic value) and Williams %R (14).</summary>
-    private sealed class PriceWindowsStep(FusedOutputs o)
+    private sealed class PriceWindowsStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private RollingMomentsState _moments = new(20, 1);
         private LinearRegressionState _regression = new(20);
         private EfficiencyRatioState _efficiency = new(10);
@@ -347,8 +335,8 @@ internal static partial class StreamCatalog
         {
             double high = c[High], low = c[Low], close = c.Close;
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted;
+            var s = Slots;
+            ulong w = Wanted;
             v[s[0]] = TMembers.Has(w, 0) ? (_moments.Update(close) ? _moments.ZScore : double.NaN) : 0;
             if (TMembers.Has(w, 1) || TMembers.Has(w, 2))
             {

@@ -14,10 +14,8 @@ internal static partial class StreamCatalog
 
     /// <summary>The calendar encodings, the gap flag, the volume anomaly, the completeness of the bar's columns and the
     /// quality score combining them (as the batch kernels).</summary>
-    private sealed class TimeQualityStep
+    private sealed class TimeQualityStep : FusedStep
     {
-        private readonly int[] _slots;
-        private readonly FusedOutputs _outputs;
         private readonly CalendarStep _calendar;
         private readonly (int Start, int Length)[] _counted;
         private readonly bool _hasVolume;
@@ -27,9 +25,8 @@ internal static partial class StreamCatalog
         private DataCompletenessState _completeness;
 
         public TimeQualityStep(StreamContext ctx, FusedOutputs o)
+            : base(o)
         {
-            _slots = o.Slots;
-            _outputs = o;
             _calendar = new CalendarStep(ctx.Timeframe.Milliseconds);
             _gap = new GapState(ctx.Timeframe.Milliseconds);
             _anomaly = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
@@ -50,8 +47,8 @@ internal static partial class StreamCatalog
             where TMembers : struct, IMembers
         {
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             if (TMembers.Has(w, 0) || TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 3))
             {
                 var calendar = _calendar.Outputs;

@@ -31,10 +31,8 @@ internal static partial class StreamCatalog
 
     /// <summary>OBV and its SMA(20), the A/D line, ADOSC(3, 10) (its own A/D line), the force index (13) and the
     /// cumulative volume delta.</summary>
-    private sealed class VolumeRecursiveStep(FusedOutputs o)
+    private sealed class VolumeRecursiveStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private ObvState _obv = new();
         private SmaState _obvSma = new(20);
         private AdState _ad = new();
@@ -49,8 +47,8 @@ internal static partial class StreamCatalog
         {
             double high = c[High], low = c[Low], close = c.Close, volume = c[Volume];
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted; // the states of members the engine does not compute are skipped (their values are never read)
+            var s = Slots;
+            ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             if (TMembers.Has(w, 0) || TMembers.Has(w, 1))
             {
                 double obv = _obv.Update(close, volume);
@@ -67,10 +65,8 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>The volume family's windows of at most 50 bars, each its own state as in batch.</summary>
-    private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o)
+    private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
-        private readonly FusedOutputs _outputs = o;
         private readonly bool _quoteVolume = ctx.Columns.Contains(QuoteVolume);
         private ChangeState _change = new(1, log: false);
         private SmaState _sma = new(20);
@@ -93,8 +89,8 @@ internal static partial class StreamCatalog
         {
             double high = c[High], low = c[Low], close = c.Close, volume = c[Volume], takerBuy = c[TakerBuyVolume];
             var v = c.Values;
-            var s = _slots;
-            ulong w = _outputs.Wanted;
+            var s = Slots;
+            ulong w = Wanted;
             v[s[0]] = TMembers.Has(w, 0) ? _change.Update(volume) : 0;
             double sma = TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 5) ? _sma.Update(volume) : 0;
             v[s[1]] = sma;
@@ -122,9 +118,8 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>The VWAP of the current UTC session and the close's distance from it.</summary>
-    private sealed class VolumeSessionStep(FusedOutputs o)
+    private sealed class VolumeSessionStep(FusedOutputs o) : FusedStep(o)
     {
-        private readonly int[] _slots = o.Slots;
         private VwapSessionState _vwap = new();
 
         public Func<StreamContext, double> Bind(bool all) => Run;
@@ -134,7 +129,7 @@ internal static partial class StreamCatalog
             double close = c.Close;
             double vwap = _vwap.Update(c.OpenTime, c[High], c[Low], close, c[Volume]);
             var v = c.Values;
-            var s = _slots;
+            var s = Slots;
             v[s[0]] = vwap;
             v[s[1]] = Ratio.Change(close, vwap);
             return 0;

@@ -151,11 +151,11 @@ public sealed partial class StreamingFeatureEngine
         return workers[1].Count == 0 ? [workers[0]] : workers;
     }
 
-    /// <summary>A stream's share of the work per bar, counted in features: a fused step's runner computes all its members,
-    /// the members it writes cost nothing of their own.</summary>
+    /// <summary>A stream's share of the work per bar, counted in features: a fused step's runner computes its members that
+    /// are computed, the members it writes cost nothing of their own.</summary>
     private int Weight(int stream) => _streams[stream] switch
     {
-        FusedMember { Runs: true } runner => runner.Outputs.Slots.Length,
+        FusedMember { Runs: true } runner => System.Numerics.BitOperations.PopCount(runner.Outputs.Wanted),
         FusedMember => 0,
         _ => 1,
     };

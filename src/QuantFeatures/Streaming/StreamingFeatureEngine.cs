@@ -281,6 +281,12 @@ public sealed partial class StreamingFeatureEngine
             throw new InvalidOperationException("No bar has been committed yet.");
         }
 
+        CopyOutputs(destination);
+    }
+
+    /// <summary>The output features' current values into <paramref name="destination"/>, a block per run of them.</summary>
+    private void CopyOutputs(Span<double> destination)
+    {
         var values = _values.AsSpan();
         foreach (var (from, to, length) in _outputRuns)
         {
@@ -317,11 +323,7 @@ public sealed partial class StreamingFeatureEngine
         }
 
         Step(bar);
-        var values = _values.AsSpan();
-        foreach (var (from, to, length) in _outputRuns)
-        {
-            values.Slice(from, length).CopyTo(destination.Slice(to, length));
-        }
+        CopyOutputs(destination);
 
         _previewBuffer.Position = 0;
         using (var r = new BinaryReader(_previewBuffer, Encoding.UTF8, leaveOpen: true))
