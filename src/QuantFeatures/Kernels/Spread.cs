@@ -280,9 +280,12 @@ public struct CorwinSchultzState
     }
 
     /// <summary>Adds the next bar and returns the mean two-bar estimate over the window.</summary>
-    public double Update(double high, double low)
+    public double Update(double high, double low) => UpdateWith(high, low, LogRatios.Log(high, low));
+
+    /// <summary><see cref="Update"/> given the bar's log range <c>ln(H/L)</c> (the range-volatility step has it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateWith(double high, double low, double logRange)
     {
-        double logRange = LogRatios.Log(high, low);
         double s = TwoBarSpread(high, low, _previousHigh, _previousLow, logRange, _previousLogRange);
         _previousHigh = high;
         _previousLow = low;

@@ -34,7 +34,10 @@ internal static partial class StreamCatalog
         b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20", "willr_14"],
             (_, o) => new PriceWindowsStep(o).Bind);
 
-        b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20"],
+        // Corwin–Schultz (a volume-family feature) shares the bar's ln(H/L) with the range estimators: one logarithm, not
+        // two. Its sum's schedule (1,024) with the moments' (160) makes the step's replay phase 5,120 bars: a warm start
+        // replays at most ~7,200 bars of it (amihud_20, by contrast, stays out of the returns step; see the volume step).
+        b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20", "corwin_schultz_20"],
             (_, o) => new PriceRangeVolatilityStep(o).Bind);
         b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Bind);
     }
@@ -171,15 +174,17 @@ internal static partial class StreamCatalog
         }
     }
 
-    /// <summary>The four 20-bar range volatilities of the bar's OHLC, each its own state, fed the five distinct log ratios
-    /// they take (ln H/L, C/O, H/O, L/O and O/C₋₁) computed once, four lanes at a time with the lane form of
-    /// <see cref="Ratio.Log(double, double)"/>, which gives the scalar bits each state would compute itself.</summary>
+    /// <summary>The four 20-bar range volatilities of the bar's OHLC and the 20-bar Corwin–Schultz spread, each its own
+    /// state, fed the five distinct log ratios they take (ln H/L, C/O, H/O, L/O and O/C₋₁) computed once, four lanes at a
+    /// time with the lane form of <see cref="Ratio.Log(double, double)"/>, which gives the scalar bits each state would
+    /// compute itself.</summary>
     private sealed class PriceRangeVolatilityStep(FusedOutputs o) : FusedStep(o)
     {
         private ParkinsonVolatilityState _parkinson = new(20);
         private GarmanKlassVolatilityState _garmanKlass = new(20);
         private RogersSatchellVolatilityState _rogersSatchell = new(20);
         private YangZhangVolatilityState _yangZhang = new(20);
+        private CorwinSchultzState _corwinSchultz = new(20);
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
 
@@ -216,6 +221,8 @@ internal static partial class StreamCatalog
                 v[s[2]] = _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen);
                 v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(overnight, closeOpen, close, _rogersSatchell.Variance) : 0;
             }
+
+            v[s[4]] = TMembers.Has(w, 4) ? _corwinSchultz.UpdateWith(high, low, highLow) : 0;
             return 0;
         }
     }

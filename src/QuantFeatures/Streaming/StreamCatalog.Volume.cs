@@ -17,7 +17,7 @@ internal static partial class StreamCatalog
         b.Fused("volume:windows",
         [
             "volume_change", "volume_sma_20", "volume_ratio_20", "volume_roc_10", "volume_zscore_20", "volume_spike_score", "cmf_20", "mfi_14",
-            "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "corwin_schultz_20", "taker_buy_ratio",
+            "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "taker_buy_ratio",
             "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size",
         ], (ctx, o) => new VolumeWindowsStep(ctx, o).Bind);
 
@@ -78,7 +78,6 @@ internal static partial class StreamCatalog
         private PriceVolumeCorrelationState _correlation = new(20);
         private AmihudState _amihud = new(20);
         private RollSpreadState _roll = new(20);
-        private CorwinSchultzState _corwinSchultz = new(20);
         private TakerImbalanceState _imbalance = new(20);
         private VpinState _vpin = new(50);
 
@@ -104,15 +103,17 @@ internal static partial class StreamCatalog
             v[s[8]] = vwap;
             v[s[9]] = Ratio.Change(close, vwap);
             v[s[10]] = TMembers.Has(w, 10) ? _correlation.Update(close, volume) : 0;
-            // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state.
+            // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state. It stays
+            // here, not in the returns step: its compensated sum's schedule (1,024 updates) with the returns' moments
+            // (16,800 together) would give that step a replay phase of 537,600 bars, a warm start's whole history.
             v[s[11]] = TMembers.Has(w, 11) ? _amihud.Update(close, _quoteVolume ? c[QuoteVolume] : close * volume) : 0;
             v[s[12]] = TMembers.Has(w, 12) ? _roll.Update(close) : 0;
-            v[s[13]] = TMembers.Has(w, 13) ? _corwinSchultz.Update(high, low) : 0;
-            v[s[14]] = OrderFlow.TakerBuyRatio(takerBuy, volume);
-            v[s[15]] = OrderFlow.BuySellRatio(takerBuy, volume);
-            v[s[16]] = TMembers.Has(w, 16) ? _imbalance.Update(takerBuy, volume) : 0;
-            v[s[17]] = TMembers.Has(w, 17) ? _vpin.Update(takerBuy, volume) : 0;
-            v[s[18]] = OrderFlow.AverageTradeSize(volume, c[Trades]);
+            // corwin_schultz_20 is a member of the range-volatility step, which has the bar's ln(H/L).
+            v[s[13]] = OrderFlow.TakerBuyRatio(takerBuy, volume);
+            v[s[14]] = OrderFlow.BuySellRatio(takerBuy, volume);
+            v[s[15]] = TMembers.Has(w, 15) ? _imbalance.Update(takerBuy, volume) : 0;
+            v[s[16]] = TMembers.Has(w, 16) ? _vpin.Update(takerBuy, volume) : 0;
+            v[s[17]] = OrderFlow.AverageTradeSize(volume, c[Trades]);
             return 0;
         }
     }
