@@ -34,9 +34,8 @@ internal static partial class StreamCatalog
         b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20", "willr_14"],
             (_, o) => new PriceWindowsStep(o).Bind);
 
-        // Corwin–Schultz (a volume-family feature) shares the bar's ln(H/L) with the range estimators: one logarithm, not
-        // two. Its sum's schedule (1,024) with the moments' (160) makes the step's replay phase 5,120 bars: a warm start
-        // replays at most ~7,200 bars of it (amihud_20, by contrast, stays out of the returns step; see the volume step).
+        // Corwin–Schultz (a volume-family feature) shares the bar's ln(H/L) with the range estimators. Its sum's schedule
+        // (1,024) with the moments' (160) gives the step a replay phase of 5,120 bars: at most ~7,200 bars in a warm start.
         b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20", "corwin_schultz_20"],
             (_, o) => new PriceRangeVolatilityStep(o).Bind);
         b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Bind);
@@ -192,7 +191,7 @@ internal static partial class StreamCatalog
             where TMembers : struct, IMembers
         {
             double open = c[Open], high = c[High], low = c[Low], close = c.Close;
-            double highLow, closeOpen, highOpen, lowOpen, overnight;
+            double highLow, closeOpen, highOpen, lowOpen;
             if (Vector256.IsHardwareAccelerated)
             {
                 var logs = Ratio.Log(Vector256.Create(high, close, high, low), Vector256.Create(low, open, open, open));
@@ -209,7 +208,6 @@ internal static partial class StreamCatalog
                 lowOpen = Ratio.Log(low, open);
             }
 
-            overnight = Ratio.Log(open, _yangZhang.PreviousClose);
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted;
@@ -219,7 +217,8 @@ internal static partial class StreamCatalog
             {
                 // Yang–Zhang's Rogers–Satchell part is rogers_satchell_vol_20's state (the same period and bars).
                 v[s[2]] = _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen);
-                v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(overnight, closeOpen, close, _rogersSatchell.Variance) : 0;
+                // The overnight log O/C₋₁ only Yang–Zhang takes (not on the bars of a selection without it).
+                v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(Ratio.Log(open, _yangZhang.PreviousClose), closeOpen, close, _rogersSatchell.Variance) : 0;
             }
 
             v[s[4]] = TMembers.Has(w, 4) ? _corwinSchultz.UpdateWith(high, low, highLow) : 0;
