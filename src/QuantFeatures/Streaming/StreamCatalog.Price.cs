@@ -54,8 +54,8 @@ internal static partial class StreamCatalog
     private sealed class PriceReturnsStep : FusedStep
     {
         private readonly double _annualize;
-        private ChangeState _r1, _r5, _r20, _r100;
-        private LagState _l1, _l5, _h1, _h4, _d1, _h168;
+        private readonly int _h1, _h4, _d1, _h168;
+        private LagsState _closes; // one delay line of the close for the ten lags (batch: a lag's own; the same stored values)
         private RollingMomentsState _vol20, _vol50;
         private RollingAutocorrelationState _autocorr;
         private PowerSumsState _shape;
@@ -64,16 +64,11 @@ internal static partial class StreamCatalog
             : base(o)
         {
             _annualize = Math.Sqrt(ctx.PeriodsPerYear);
-            _r1 = new(1, log: false);
-            _r5 = new(5, log: false);
-            _r20 = new(20, log: false);
-            _r100 = new(100, log: false);
-            _l1 = new(1);
-            _l5 = new(5);
-            _h1 = new(MemberBars(ctx, o, 6, TimeSpan.FromHours(1)));
-            _h4 = new(MemberBars(ctx, o, 7, TimeSpan.FromHours(4)));
-            _d1 = new(MemberBars(ctx, o, 8, TimeSpan.FromHours(24)));
-            _h168 = new(MemberBars(ctx, o, 9, TimeSpan.FromHours(168)));
+            _h1 = MemberBars(ctx, o, 6, TimeSpan.FromHours(1));
+            _h4 = MemberBars(ctx, o, 7, TimeSpan.FromHours(4));
+            _d1 = MemberBars(ctx, o, 8, TimeSpan.FromHours(24));
+            _h168 = MemberBars(ctx, o, 9, TimeSpan.FromHours(168));
+            _closes = new(Math.Max(100, Math.Max(Math.Max(_h1, _h4), Math.Max(_d1, _h168))));
             _vol20 = new(20, 1);
             _vol50 = new(50, 1);
             _autocorr = new(20);
@@ -89,12 +84,13 @@ internal static partial class StreamCatalog
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
-            v[s[0]] = TMembers.Has(w, 0) ? _r1.Update(close) : 0;
-            v[s[1]] = TMembers.Has(w, 1) ? _r5.Update(close) : 0;
-            v[s[2]] = TMembers.Has(w, 2) ? _r20.Update(close) : 0;
-            v[s[3]] = TMembers.Has(w, 3) ? _r100.Update(close) : 0;
-            double p1 = _l1.Update(close), p5 = _l5.Update(close), h1 = _h1.Update(close), h4 = _h4.Update(close);
-            double d1 = _d1.Update(close), h168 = _h168.Update(close);
+            double p1 = _closes.Ago(1), p5 = _closes.Ago(5), h1 = _closes.Ago(_h1), h4 = _closes.Ago(_h4);
+            double d1 = _closes.Ago(_d1), h168 = _closes.Ago(_h168);
+            v[s[0]] = Ratio.Change(close, p1); // ChangeState's formula on the lag it keeps
+            v[s[1]] = Ratio.Change(close, p5);
+            v[s[2]] = Ratio.Change(close, _closes.Ago(20));
+            v[s[3]] = Ratio.Change(close, _closes.Ago(100));
+            _closes.Push(close);
             double r;
             if (Vector256.IsHardwareAccelerated)
             {
