@@ -95,52 +95,6 @@ public struct LagState
     }
 }
 
-/// <summary>One delay line read at several lags: the value <c>k</c> updates before the current one for any k up to its
-/// capacity, the same value a <see cref="LagState"/> of lag k returns (NaN while fewer than k values were seen).</summary>
-/// <remarks>Read the lags with <see cref="Ago"/> before <see cref="Push"/>ing the current value.</remarks>
-internal struct LagsState
-{
-    private readonly double[] _ring;
-    private int _pos;
-    private int _count;
-
-    /// <summary>Creates a delay line of the longest lag it is read at (≥ 1).</summary>
-    public LagsState(int capacity)
-    {
-        Guard.Period(capacity, "capacity");
-        _ring = new double[capacity];
-        _pos = 0;
-        _count = 0;
-    }
-
-    /// <summary>The value pushed <paramref name="lag"/> updates ago (1 ≤ lag ≤ capacity), NaN while fewer were pushed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Ago(int lag)
-    {
-        if (lag > _count)
-        {
-            return double.NaN;
-        }
-
-        int j = _pos - lag;
-        return _ring[j < 0 ? j + _ring.Length : j];
-    }
-
-    /// <summary>Stores the current value (after its lags were read).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(double value)
-    {
-        var ring = _ring;
-        int pos = _pos;
-        ring[pos] = value;
-        _pos = ++pos == ring.Length ? 0 : pos;
-        if (_count < ring.Length)
-        {
-            _count++;
-        }
-    }
-}
-
 /// <summary>Incremental state of <see cref="Indicators.Change"/> / <see cref="Indicators.LogChange"/>.</summary>
 public struct ChangeState
 {

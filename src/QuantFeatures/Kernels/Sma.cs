@@ -193,7 +193,9 @@ internal struct Ring
         return old;
     }
 
-    /// <summary>The value <paramref name="back"/> steps ago (0 = the latest).</summary>
+    /// <summary>The value <paramref name="back"/> steps ago (0 = the latest; NaN for a slot not yet written, as the
+    /// buffer starts filled with NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double Back(int back)
     {
         int j = _pos - 1 - back;

@@ -55,7 +55,7 @@ internal static partial class StreamCatalog
     {
         private readonly double _annualize;
         private readonly int _h1, _h4, _d1, _h168;
-        private LagsState _closes; // one delay line of the close for the ten lags (batch: a lag's own; the same stored values)
+        private Ring _closes; // one delay line of the close for the ten lags (batch: a lag's own; the same stored values)
         private RollingMomentsState _vol20, _vol50;
         private RollingAutocorrelationState _autocorr;
         private PowerSumsState _shape;
@@ -84,12 +84,13 @@ internal static partial class StreamCatalog
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
-            double p1 = _closes.Ago(1), p5 = _closes.Ago(5), h1 = _closes.Ago(_h1), h4 = _closes.Ago(_h4);
-            double d1 = _closes.Ago(_d1), h168 = _closes.Ago(_h168);
+            // read before the push: Back(k - 1) is the close k bars ago (NaN while fewer were stored)
+            double p1 = _closes.Back(0), p5 = _closes.Back(4), h1 = _closes.Back(_h1 - 1), h4 = _closes.Back(_h4 - 1);
+            double d1 = _closes.Back(_d1 - 1), h168 = _closes.Back(_h168 - 1);
             v[s[0]] = Ratio.Change(close, p1); // ChangeState's formula on the lag it keeps
             v[s[1]] = Ratio.Change(close, p5);
-            v[s[2]] = Ratio.Change(close, _closes.Ago(20));
-            v[s[3]] = Ratio.Change(close, _closes.Ago(100));
+            v[s[2]] = Ratio.Change(close, _closes.Back(19));
+            v[s[3]] = Ratio.Change(close, _closes.Back(99));
             _closes.Push(close);
             double r;
             if (Vector256.IsHardwareAccelerated)
