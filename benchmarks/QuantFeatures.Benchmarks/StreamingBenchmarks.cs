@@ -34,8 +34,9 @@ public class StreamingBenchmarks
     {
         _frame = BenchData.WithDerivatives(BenchData.Frame(400_000));
         _warm = _frame.Slice(0, WarmBars);
+        FeatureFamily? only = Family == "all" ? null : FeatureFamilies.Parse(Family);
         _names = FeatureCatalog.Default.AvailableFor(_frame)
-            .Where(f => f.Family != FeatureFamily.Microstructure && (Family == "all" || f.Family == FeatureFamilies.Parse(Family)))
+            .Where(f => f.Family != FeatureFamily.Microstructure && (only is null || f.Family == only))
             .Select(f => f.Name)
             .ToArray();
         _engine = StreamingFeatureEngine.WarmStart(_warm, _names);
