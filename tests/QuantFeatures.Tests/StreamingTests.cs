@@ -105,6 +105,41 @@ public class StreamingTests
     }
 
     [Fact]
+    public void A_reused_bar_loads_exactly_what_a_fresh_bar_loads_across_frames_and_hand_set_values()
+    {
+        var (_, full) = Loaded(Timeframe.OneHour, 50, 7);
+        var f = full.ColumnArrays;
+        double[] Col(MarketColumn c) => f[(int)c]!;
+        var bare = MarketFrame.Create(Timeframe.OneHour, full.Time, Col(MarketColumn.Open), Col(MarketColumn.High), Col(MarketColumn.Low),
+            Col(MarketColumn.Close), []);
+        var reused = new StreamingBar();
+        void Same(MarketFrame frame, int index)
+        {
+            reused.Load(frame, index);
+            var fresh = new StreamingBar().Load(frame, index);
+            Assert.Equal(fresh.OpenTime, reused.OpenTime);
+            foreach (var c in MarketColumns.All)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh[c]), BitConverter.DoubleToInt64Bits(reused[c]));
+            }
+        }
+
+        Same(full, 3);
+        Same(full, 4);
+        Same(bare, 4); // fewer columns: those the full frame filled are NaN again
+        Same(full, 5);
+        reused[MarketColumn.IntrabarVwap] = 1.5; // a column neither frame has, set by hand
+        reused[MarketColumn.Close] = -1;
+        Same(full, 6);
+        reused.Clear();
+        Same(full, 6);
+        Same(full.Slice(0, 10), 6); // another frame object with the same columns
+        Assert.False(double.IsNaN(reused[MarketColumn.Volume]));
+        Same(bare, 7);
+        Assert.True(double.IsNaN(reused[MarketColumn.Volume]));
+    }
+
+    [Fact]
     public void Warm_start_then_live_bars_equal_the_batch_engine_on_the_whole_frame()
     {
         var (_, frame) = Loaded(Timeframe.Parse("5m"), 12_000, 6);

@@ -8,6 +8,12 @@ public sealed class StreamingBar
 {
     private readonly double[] _values = new double[MarketColumns.All.Count];
 
+    // The frame the last Load read and its columns: while no value is set by hand in between, loading another bar of the
+    // same frame writes only those columns (the others are still NaN).
+    private MarketFrame? _source;
+    private int[] _sourceColumns = [];
+    private double[][] _sourceArrays = [];
+
     /// <summary>Creates an empty bar (every value NaN).</summary>
     public StreamingBar() => Clear();
 
@@ -18,7 +24,11 @@ public sealed class StreamingBar
     public double this[MarketColumn column]
     {
         get => _values[(int)column];
-        set => _values[(int)column] = value;
+        set
+        {
+            _values[(int)column] = value;
+            _source = null;
+        }
     }
 
     /// <summary>The values indexed by <see cref="MarketColumn"/> (the engine copies them in one block).</summary>
@@ -29,6 +39,7 @@ public sealed class StreamingBar
     {
         Array.Fill(_values, double.NaN);
         OpenTime = 0;
+        _source = null;
         return this;
     }
 
@@ -39,13 +50,38 @@ public sealed class StreamingBar
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, frame.Length);
         OpenTime = frame.Time[index];
-        var arrays = frame.ColumnArrays;
-        var values = _values;
-        for (int c = 0; c < values.Length; c++)
+        if (!ReferenceEquals(frame, _source))
         {
-            values[c] = c < arrays.Length && arrays[c] is { } a ? a[index] : double.NaN;
+            Bind(frame);
+        }
+
+        var values = _values;
+        var columns = _sourceColumns;
+        var arrays = _sourceArrays;
+        for (int k = 0; k < columns.Length && k < arrays.Length; k++)
+        {
+            values[columns[k]] = arrays[k][index];
         }
 
         return this;
+    }
+
+    /// <summary>Sets every value to NaN and remembers <paramref name="frame"/>'s columns (a frame's columns never change).</summary>
+    private void Bind(MarketFrame frame)
+    {
+        Array.Fill(_values, double.NaN);
+        var arrays = frame.ColumnArrays;
+        var present = new List<int>(arrays.Length);
+        for (int c = 0; c < arrays.Length && c < _values.Length; c++)
+        {
+            if (arrays[c] is not null)
+            {
+                present.Add(c);
+            }
+        }
+
+        _sourceColumns = [.. present];
+        _sourceArrays = [.. present.Select(c => arrays[c]!)];
+        _source = frame;
     }
 }
