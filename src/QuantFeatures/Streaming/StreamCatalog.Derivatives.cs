@@ -113,31 +113,28 @@ internal static partial class StreamCatalog
     /// divergences of ln OI from ln C (20, 50), and the 5-bar regime.</summary>
     private sealed class OiWindowsStep : FusedStep
     {
-        private ChangeState _c1, _c5, _c20, _h1, _h4, _h24;
+        private readonly int _h1, _h4, _h24;
+        // One delay line per input for all its lags (batch: a lag's own; the same stored values): OI for the six changes
+        // and the regime, the close for the regime, ln OI and ln C for the divergences.
+        private Ring _oi, _close, _lnOi, _lnClose;
         private SmaState _sma20, _sma50;
         private RollingMomentsState _std;
         private RollingPercentileState _percentile;
-        private LagState _oi20, _close20, _oi50, _close50, _close5, _oi5;
 
         public OiWindowsStep(StreamContext ctx, FusedOutputs o)
             : base(o)
         {
-            _c1 = new(1, log: false);
-            _c5 = new(5, log: false);
-            _c20 = new(20, log: false);
-            _h1 = new(MemberBars(ctx, o, 3, Hour), log: false);
-            _h4 = new(MemberBars(ctx, o, 4, TimeSpan.FromHours(4)), log: false);
-            _h24 = new(MemberBars(ctx, o, 5, Day), log: false);
+            _h1 = MemberBars(ctx, o, 3, Hour);
+            _h4 = MemberBars(ctx, o, 4, TimeSpan.FromHours(4));
+            _h24 = MemberBars(ctx, o, 5, Day);
+            _oi = new(Math.Max(20, Math.Max(_h1, Math.Max(_h4, _h24))));
+            _close = new(5);
+            _lnOi = new(50);
+            _lnClose = new(50);
             _sma20 = new(20);
             _sma50 = new(50);
             _std = new(20, 1);
             _percentile = new(100);
-            _oi20 = new(20);
-            _close20 = new(20);
-            _oi50 = new(50);
-            _close50 = new(50);
-            _close5 = new(5);
-            _oi5 = new(5);
         }
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
@@ -149,12 +146,15 @@ internal static partial class StreamCatalog
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
-            v[s[0]] = TMembers.Has(w, 0) ? _c1.Update(oi) : 0;
-            v[s[1]] = TMembers.Has(w, 1) ? _c5.Update(oi) : 0;
-            v[s[2]] = TMembers.Has(w, 2) ? _c20.Update(oi) : 0;
-            v[s[3]] = TMembers.Has(w, 3) ? _h1.Update(oi) : 0;
-            v[s[4]] = TMembers.Has(w, 4) ? _h4.Update(oi) : 0;
-            v[s[5]] = TMembers.Has(w, 5) ? _h24.Update(oi) : 0;
+            // read before the push: Back(k - 1) is the value k bars ago (NaN while fewer were stored), as LagState(k) gives it
+            double oi5 = _oi.Back(4);
+            v[s[0]] = Ratio.Change(oi, _oi.Back(0)); // ChangeState's formula on the lag it keeps
+            v[s[1]] = Ratio.Change(oi, oi5);
+            v[s[2]] = Ratio.Change(oi, _oi.Back(19));
+            v[s[3]] = Ratio.Change(oi, _oi.Back(_h1 - 1));
+            v[s[4]] = Ratio.Change(oi, _oi.Back(_h4 - 1));
+            v[s[5]] = Ratio.Change(oi, _oi.Back(_h24 - 1));
+            _oi.Push(oi);
             v[s[6]] = TMembers.Has(w, 6) ? _sma20.Update(oi) : 0;
             v[s[7]] = TMembers.Has(w, 7) ? _sma50.Update(oi) : 0;
             v[s[8]] = TMembers.Has(w, 8) ? (_std.Update(oi) ? Math.Sqrt(_std.Variance) : double.NaN) : 0;
@@ -162,11 +162,15 @@ internal static partial class StreamCatalog
             if (TMembers.Has(w, 10) || TMembers.Has(w, 11))
             {
                 var (a, p) = LogPair(oi, close); // ln OI and ln C once per bar, as the batch's shared columns
-                v[s[10]] = (a - _oi20.Update(a)) - (p - _close20.Update(p));
-                v[s[11]] = (a - _oi50.Update(a)) - (p - _close50.Update(p));
+                v[s[10]] = (a - _lnOi.Back(19)) - (p - _lnClose.Back(19));
+                v[s[11]] = (a - _lnOi.Back(49)) - (p - _lnClose.Back(49));
+                _lnOi.Push(a);
+                _lnClose.Push(p);
             }
 
-            v[s[12]] = TMembers.Has(w, 12) ? Derivatives.Regime(close - _close5.Update(close), oi - _oi5.Update(oi)) : 0;
+            double close5 = _close.Back(4);
+            _close.Push(close);
+            v[s[12]] = TMembers.Has(w, 12) ? Derivatives.Regime(close - close5, oi - oi5) : 0;
             return 0;
         }
     }
@@ -401,8 +405,8 @@ internal static partial class StreamCatalog
     /// traders to the crowd, and the taker long/short volume ratio.</summary>
     private sealed class PositioningBarStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
-        private ChangeState _h1 = new(MemberBars(ctx, o, 1, Hour), log: false);
-        private ChangeState _h4 = new(MemberBars(ctx, o, 2, TimeSpan.FromHours(4)), log: false);
+        private readonly int _h1 = MemberBars(ctx, o, 1, Hour), _h4 = MemberBars(ctx, o, 2, TimeSpan.FromHours(4));
+        private Ring _ratios = new(Math.Max(MemberBars(ctx, o, 1, Hour), MemberBars(ctx, o, 2, TimeSpan.FromHours(4)))); // one delay line for both changes
 
         public Func<StreamContext, double> Bind(bool all) => Run;
 
@@ -412,8 +416,10 @@ internal static partial class StreamCatalog
             var v = c.Values;
             var s = Slots;
             v[s[0]] = ratio;
-            v[s[1]] = _h1.Update(ratio);
-            v[s[2]] = _h4.Update(ratio);
+            // read before the push: Back(k - 1) is the ratio k bars ago (NaN while fewer were stored), as LagState(k) gives it
+            v[s[1]] = Ratio.Change(ratio, _ratios.Back(_h1 - 1));
+            v[s[2]] = Ratio.Change(ratio, _ratios.Back(_h4 - 1));
+            _ratios.Push(ratio);
             v[s[3]] = top;
             v[s[4]] = c[TopTraderPositionRatio];
             v[s[5]] = Derivatives.LogRatio(top, ratio);

@@ -24,13 +24,13 @@ internal static partial class StreamCatalog
     {
         foreach (int k in (ReadOnlySpan<int>)[1, 5, 20])
         {
-            b.Memory($"oi_change_{k}", _ => StreamMemory.Last(k + 1)); // ChangeState(k): a lag ring of k values, k + 1 bars
+            b.Memory($"oi_change_{k}", _ => StreamMemory.Last(k + 1)); // the change over k bars: the OI k bars ago (the step's OI delay line), k + 1 bars
         }
 
         foreach (int hours in (ReadOnlySpan<int>)[1, 4, 24])
         {
             var horizon = TimeSpan.FromHours(hours);
-            b.Memory($"oi_velocity_{hours}h", ctx => StreamMemory.Last(ctx.Bars(horizon) + 1)); // ChangeState(bars of the horizon)
+            b.Memory($"oi_velocity_{hours}h", ctx => StreamMemory.Last(ctx.Bars(horizon) + 1)); // the change over the horizon's bars (the OI delay line)
         }
 
         foreach (int n in (ReadOnlySpan<int>)[20, 50])
@@ -43,13 +43,13 @@ internal static partial class StreamCatalog
         b.Memory("oi_percentile_100", _ => StreamMemory.Last(100)); // RollingPercentileState(100): exact integer counts of the window
         foreach (int n in (ReadOnlySpan<int>)[20, 50])
         {
-            // ln OI and ln C of the bar (no state) and two LagState(n) rings.
+            // ln OI and ln C of the bar and the two n bars before (the step's ln OI and ln C delay lines).
             b.Memory($"oi_price_divergence_{n}", _ => StreamMemory.Last(n + 1));
         }
 
         // ln OI (no state) and two LagState(20) rings (of ln OI and of ln volume_sma_20, read at the bar).
         b.Memory("oi_volume_divergence_20", _ => StreamMemory.Last(21));
-        b.Memory("oi_regime_5", _ => StreamMemory.Last(6)); // two LagState(5) rings (close, OI)
+        b.Memory("oi_regime_5", _ => StreamMemory.Last(6)); // the close and the OI 5 bars before (the step's delay lines)
         b.Memory("oi_volume_ratio", ctx => StreamMemory.Sum(ctx.Bars(Day))); // RollingSumState of the volume (recomputed on the Sum schedule)
     }
 
@@ -87,7 +87,7 @@ internal static partial class StreamCatalog
         foreach (int hours in (ReadOnlySpan<int>)[1, 4])
         {
             var horizon = TimeSpan.FromHours(hours);
-            b.Memory($"ls_ratio_change_{hours}h", ctx => StreamMemory.Last(ctx.Bars(horizon) + 1)); // ChangeState(bars of the horizon)
+            b.Memory($"ls_ratio_change_{hours}h", ctx => StreamMemory.Last(ctx.Bars(horizon) + 1)); // the ratio the horizon's bars before (the step's delay line of the ratio)
         }
 
         // RollingPercentileState(bars of 30 days): exact integer counts of the window (scan or run-length multiset).

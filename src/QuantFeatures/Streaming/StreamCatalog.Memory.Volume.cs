@@ -10,10 +10,10 @@ internal static partial class StreamCatalog
     static partial void DeclareVolumeMemory(Builder b)
     {
         // Levels.
-        b.Memory("volume_change", _ => StreamMemory.Last(2)); // ChangeState(1): the previous volume
+        b.Memory("volume_change", _ => StreamMemory.Last(2)); // the previous volume (the step's delay line of the volume)
         b.Memory("volume_sma_20", _ => StreamMemory.Sum(20)); // SmaState: a ring and a WindowSum
         b.Memory("volume_ratio_20", _ => StreamMemory.None); // reads volume_sma_20 at the bar
-        b.Memory("volume_roc_10", _ => StreamMemory.Last(11)); // ChangeState(10): the last 10 volumes before the bar
+        b.Memory("volume_roc_10", _ => StreamMemory.Last(11)); // the volume 10 bars before (the same delay line)
         b.Memory("volume_zscore_20", _ => StreamMemory.Moments(20)); // RollingMomentsState: a ring and a MomentsWindow
         b.Memory("volume_spike_score", _ => StreamMemory.None); // reads volume_sma_20 at the bar
         b.Memory("turnover_ratio_24h", ctx =>

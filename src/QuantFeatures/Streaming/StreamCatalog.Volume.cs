@@ -68,9 +68,8 @@ internal static partial class StreamCatalog
     private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
         private readonly bool _quoteVolume = ctx.Columns.Contains(QuoteVolume);
-        private ChangeState _change = new(1, log: false);
+        private Ring _volumes = new(10); // one delay line of the volume for volume_change and volume_roc_10 (batch: a lag's own)
         private SmaState _sma = new(20);
-        private ChangeState _roc = new(10, log: false);
         private RollingMomentsState _zscore = new(20, 1);
         private CmfState _cmf = new(20);
         private MfiState _mfi = new(14);
@@ -90,11 +89,13 @@ internal static partial class StreamCatalog
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted;
-            v[s[0]] = TMembers.Has(w, 0) ? _change.Update(volume) : 0;
+            // read before the push: Back(k - 1) is the volume k bars ago (NaN while fewer were stored), as LagState(k) gives it
+            v[s[0]] = Ratio.Change(volume, _volumes.Back(0));
+            v[s[3]] = Ratio.Change(volume, _volumes.Back(9));
+            _volumes.Push(volume);
             double sma = TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 5) ? _sma.Update(volume) : 0;
             v[s[1]] = sma;
             v[s[2]] = Ratio.Divide(volume, sma);
-            v[s[3]] = TMembers.Has(w, 3) ? _roc.Update(volume) : 0;
             v[s[4]] = TMembers.Has(w, 4) ? (_zscore.Update(volume) ? _zscore.ZScore : double.NaN) : 0;
             v[s[5]] = Ratio.Change(volume, sma);
             v[s[6]] = TMembers.Has(w, 6) ? _cmf.Update(high, low, close, volume) : 0;
