@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
 using QuantFeatures.Kernels;
@@ -158,6 +159,44 @@ public class DerivativesKernelTests
                 long exactB = b.AsSpan(t - period + 1, period).ToArray().Sum(v => (long)(v * 256));
                 double expectedRatio = exactB == 0 ? double.NaN : (exact / 256.0) / (exactB / 256.0);
                 Assert.True(expectedRatio.Equals(ratio[t]), $"quotient, period {period}, t {t}: {ratio[t]:R} vs {expectedRatio:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Four_lane_rolling_sums_have_the_bits_of_four_scalar_states()
+    {
+        var rnd = new Random(11);
+        int n = 12_000;
+        var lanes = new double[4][];
+        for (int k = 0; k < 4; k++)
+        {
+            lanes[k] = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double u = rnd.NextDouble();
+                // Zeros of both signs, arbitrary (not exactly summable) reals of mixed signs and scales, spikes, NaN holes
+                // in each lane at its own bars.
+                lanes[k][i] = u < 0.4 ? (rnd.Next(2) == 0 ? 0.0 : -0.0)
+                    : u < 0.995 ? (rnd.NextDouble() - 0.3) * Math.Exp(8 * rnd.NextDouble())
+                    : u < 0.998 ? 1e12 * rnd.NextDouble()
+                    : double.NaN;
+            }
+        }
+
+        foreach (int period in (int[])[1, 2, 7, 60, 1440])
+        {
+            var vector = new RollingSum4State(period);
+            var scalar = Enumerable.Range(0, 4).Select(_ => new RollingSumState(period)).ToArray();
+            for (int t = 0; t < n; t++)
+            {
+                var got = vector.Update(Vector256.Create(lanes[0][t], lanes[1][t], lanes[2][t], lanes[3][t]));
+                for (int k = 0; k < 4; k++)
+                {
+                    double expected = scalar[k].Update(lanes[k][t]);
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(got.GetElement(k)),
+                        $"period {period}, lane {k}, t {t}: {got.GetElement(k):R} vs {expected:R}");
+                }
             }
         }
     }

@@ -365,6 +365,102 @@ internal struct CompensatedWindowSum
     public void Exclude(double x) => Slide(0.0, x, full: true);
 }
 
+/// <summary>
+/// Four <see cref="CompensatedWindowSum"/>s slid together, one per lane: the same operations lane by lane (additions,
+/// comparisons and selections, the sign flip as a sign-bit XOR), so each lane holds the bits the scalar sum would.
+/// </summary>
+internal struct CompensatedWindowSum4
+{
+    public Vector256<double> Hi;
+    public Vector256<double> Lo;
+    public Vector256<long> NanCount;
+    public Vector256<long> NonZero;
+
+    /// <summary><see cref="CompensatedWindowSum.Value"/> lane by lane.</summary>
+    public readonly Vector256<double> Value =>
+        Vector256.ConditionalSelect(Vector256.Equals(NonZero, Vector256<long>.Zero).AsDouble(), Vector256<double>.Zero, Hi + Lo);
+
+    /// <summary><see cref="CompensatedWindowSum.Slide"/> lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Slide(Vector256<double> incoming, Vector256<double> outgoing, bool full)
+    {
+        var zero = Vector256<double>.Zero;
+        var o = full ? outgoing : zero;
+        var inNan = ~Vector256.Equals(incoming, incoming); // all ones (−1 as an integer) where NaN
+        var outNan = ~Vector256.Equals(o, o);
+        NanCount = NanCount - inNan.AsInt64() + outNan.AsInt64();
+        var a = Vector256.ConditionalSelect(inNan, zero, incoming);
+        var b = Vector256.ConditionalSelect(outNan, zero, o);
+        NonZero = NonZero - (~Vector256.Equals(a, zero)).AsInt64() + (~Vector256.Equals(b, zero)).AsInt64();
+
+        var d = a - b;
+        var bd = d - a;
+        var e = (a - (d - bd)) + ((b ^ Vector256.Create(-0.0)) - bd);
+        var sum = Hi + d;
+        var bs = sum - Hi;
+        var err = (Hi - (sum - bs)) + (d - bs);
+        var none = Vector256.Equals(NonZero, Vector256<long>.Zero).AsDouble();
+        Hi = Vector256.ConditionalSelect(none, zero, sum);
+        Lo = Vector256.ConditionalSelect(none, zero, Lo + (err + e));
+    }
+}
+
+/// <summary>Four <see cref="RollingSumState"/>s of one period, one per lane, updated together (one ring of four-lane
+/// values, one recomputation schedule): each lane's output has the bits of its own <see cref="RollingSumState"/>.</summary>
+/// <remarks>A state owns a ring buffer: do not copy a state value and use both copies.</remarks>
+internal struct RollingSum4State
+{
+    private readonly double[] _ring; // four lanes per bar, bar b in slots 4·(b mod period) …
+    private readonly int _period;
+    private readonly int _interval;
+    private CompensatedWindowSum4 _sum;
+    private int _pos;
+    private int _count;
+    private int _updates;
+
+    public RollingSum4State(int period)
+    {
+        Guard.Period(period);
+        _ring = new double[4 * period];
+        _period = period;
+        _interval = Indicators.SumRecomputeInterval(period);
+        _sum = default;
+        _pos = _count = _updates = 0;
+    }
+
+    /// <summary><see cref="RollingSumState.Update"/> of each lane.</summary>
+    public Vector256<double> Update(Vector256<double> values)
+    {
+        bool full = _count == _period;
+        var slot = _ring.AsSpan(4 * _pos, 4);
+        var old = Vector256.Create((ReadOnlySpan<double>)slot);
+        values.CopyTo(slot);
+        _pos = _pos + 1 == _period ? 0 : _pos + 1;
+        if (!full)
+        {
+            _count++;
+        }
+
+        _sum.Slide(values, old, full);
+        var result = _count == _period
+            ? Vector256.ConditionalSelect(Vector256.Equals(_sum.NanCount, Vector256<long>.Zero).AsDouble(), _sum.Value, Vector256.Create(double.NaN))
+            : Vector256.Create(double.NaN);
+        if (Indicators.IsMultiple(++_updates, _interval))
+        {
+            // After the output, at every multiple of the interval, as the batch kernel: from zero, in time order.
+            _sum = default;
+            int first = _count == _period ? _pos : 0;
+            for (int k = 0; k < _count; k++)
+            {
+                int bar = first + k < _period ? first + k : first + k - _period;
+                _sum.Slide(Vector256.Create((ReadOnlySpan<double>)_ring.AsSpan(4 * bar, 4)), Vector256<double>.Zero, full: false);
+            }
+        }
+
+        return result;
+    }
+}
+
 /// <summary>Incremental state of <see cref="Indicators.RollingSum"/>.</summary>
 /// <remarks>A state owns a ring buffer: do not copy a state value and use both copies.</remarks>
 public struct RollingSumState

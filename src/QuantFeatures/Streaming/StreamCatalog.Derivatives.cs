@@ -295,16 +295,14 @@ internal static partial class StreamCatalog
     /// intensity (total over quote volume).</summary>
     private sealed class LiquidationsHourStep : FusedStep
     {
-        private RollingSumState _total, _long, _short, _count, _net;
+        private RollingSum4State _sums; // the total, long, short and count sums, one lane each (each lane's bits are its own RollingSumState's)
+        private RollingSumState _net;
 
         public LiquidationsHourStep(StreamContext ctx, FusedOutputs o)
             : base(o)
         {
             int bars = MemberBars(ctx, o, 1, Hour); // every 1-hour member is offered at the same timeframes
-            _total = new(bars);
-            _long = new(bars);
-            _short = new(bars);
-            _count = new(bars);
+            _sums = new(bars);
             _net = new(bars);
         }
 
@@ -319,9 +317,13 @@ internal static partial class StreamCatalog
             var s = Slots;
             v[s[0]] = net;
             ulong w = Wanted; // the sums of members the engine does not compute are skipped (their values are never read)
-            double totalSum = TMembers.Has(w, 1) || TMembers.Has(w, 5) || TMembers.Has(w, 6) ? _total.Update(total) : 0;
-            double longSum = TMembers.Has(w, 2) || TMembers.Has(w, 7) ? _long.Update(longs) : 0, shortSum = TMembers.Has(w, 3) || TMembers.Has(w, 7) ? _short.Update(shorts) : 0;
-            double countSum = TMembers.Has(w, 4) || TMembers.Has(w, 5) ? _count.Update(c[LiquidationCount]) : 0;
+            double totalSum = 0, longSum = 0, shortSum = 0, countSum = 0;
+            if (TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4) || TMembers.Has(w, 5) || TMembers.Has(w, 6) || TMembers.Has(w, 7))
+            {
+                var sums = _sums.Update(Vector256.Create(total, longs, shorts, c[LiquidationCount]));
+                (totalSum, longSum, shortSum, countSum) = (sums.GetElement(0), sums.GetElement(1), sums.GetElement(2), sums.GetElement(3));
+            }
+
             v[s[1]] = totalSum;
             v[s[2]] = longSum;
             v[s[3]] = shortSum;
