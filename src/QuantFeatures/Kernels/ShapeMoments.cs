@@ -200,7 +200,7 @@ internal struct PowerSumsWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref S1, ref S2, ref S3, ref S4, incoming - Shift, outgoing - Shift);

@@ -134,7 +134,7 @@ internal struct YangZhangWindow
             return false;
         }
 
-        recompute = !Valid || t % Interval == 0;
+        recompute = !Valid || Indicators.IsMultiple(t, Interval);
         if (!recompute)
         {
             Slide(ref MeanO, ref M2O, overnight - ShiftO, overnightOut - ShiftO);

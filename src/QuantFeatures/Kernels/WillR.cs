@@ -140,6 +140,7 @@ internal struct HighLowWindow
     private readonly double[] _lows;
     private readonly int _period;
     private long _t;
+    private int _slot; // the next bar's slot, t + 1 mod period (kept, not divided)
     private long _lastNan;
     private long _hiIdx;
     private long _loIdx;
@@ -150,6 +151,7 @@ internal struct HighLowWindow
         _lows = new double[period];
         _period = period;
         _t = -1;
+        _slot = 0;
         _lastNan = -1;
         _hiIdx = _loIdx = -1;
         Highest = Lowest = double.NaN;
@@ -160,15 +162,15 @@ internal struct HighLowWindow
     public double Lowest { get; private set; }
 
     /// <summary>Adds a bar; returns whether the window is full and free of NaN (then <see cref="Highest"/> and <see cref="Lowest"/> hold its extremes).</summary>
-    /// <remarks>Bar b lives in slot <c>b % period</c>. The slot of the first bar of the window is the one after the newest
-    /// bar's (start = t − period + 1 ≡ t + 1), and a rescan walks the slots in bar order, so the only division per bar is
-    /// the newest bar's slot (a 32-bit one while t fits, the same remainder).</remarks>
+    /// <remarks>Bar b lives in slot <c>b % period</c>, kept as a counter (no division). The slot of the first bar of the
+    /// window is the one after the newest bar's (start = t − period + 1 ≡ t + 1), and a rescan walks the slots in bar order.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Push(double high, double low)
     {
         long t = ++_t;
         int period = _period;
-        int slot = (ulong)t <= uint.MaxValue ? (int)((uint)t % (uint)period) : (int)(t % period);
+        int slot = _slot;
+        _slot = slot + 1 == period ? 0 : slot + 1;
         _highs[slot] = high;
         _lows[slot] = low;
         if (double.IsNaN(high) || double.IsNaN(low))
@@ -184,7 +186,7 @@ internal struct HighLowWindow
         }
 
         // start > _lastNan ≥ −1, so start ≥ 0 and its slot is (t + 1) % period.
-        int startSlot = slot + 1 == period ? 0 : slot + 1;
+        int startSlot = _slot;
         if (_hiIdx < start)
         {
             (Highest, _hiIdx) = Rescan<Indicators.MaxOrder>(_highs, period, startSlot, start, t);
