@@ -164,15 +164,15 @@ internal readonly ref struct RangeWriter(ReadOnlySpan<double> close, Span<double
 /// <remarks>A state owns ring buffers: do not copy a state value and use both copies.</remarks>
 public struct RangePositionState
 {
-    private RollingExtremumState _max;
-    private RollingExtremumState _min;
+    private WindowExtremum<Indicators.MaxOrder> _max;
+    private WindowExtremum<Indicators.MinOrder> _min;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars (≥ 1).</summary>
     public RangePositionState(int period)
     {
         Guard.Period(period);
-        _max = new RollingExtremumState(period, max: true);
-        _min = new RollingExtremumState(period, max: false);
+        _max = new WindowExtremum<Indicators.MaxOrder>(period);
+        _min = new WindowExtremum<Indicators.MinOrder>(period);
         DistanceToHigh = DistanceToLow = Rsv = double.NaN;
     }
 

@@ -212,7 +212,7 @@ internal struct HighLowWindow
 
     /// <summary>The extreme of bars start … t (the later bar on ties) and its bar, walking the slots from the start's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (double Extreme, long Index) Rescan<TOrder>(double[] values, int period, int slot, long start, long t)
+    internal static (double Extreme, long Index) Rescan<TOrder>(double[] values, int period, int slot, long start, long t)
         where TOrder : struct, Indicators.IOrder
     {
         double extreme = values[slot];
@@ -233,6 +233,70 @@ internal struct HighLowWindow
         }
 
         return (extreme, index);
+    }
+}
+
+/// <summary>
+/// The extreme (<typeparamref name="TOrder"/>: maximum or minimum) of the last <c>period</c> values when they hold no NaN,
+/// as <see cref="HighLowWindow"/> keeps each of its two: bar b in slot <c>b % period</c> (a counter), the extreme with
+/// its bar, and a rescan in bar order only when that bar leaves the window. An extreme is exact, so it equals any other
+/// algorithm's (<see cref="RollingExtremumState"/>, the batch kernels), the later bar winning ties.
+/// </summary>
+internal struct WindowExtremum<TOrder>
+    where TOrder : struct, Indicators.IOrder
+{
+    private readonly double[] _values;
+    private readonly int _period;
+    private long _t;
+    private int _slot; // the next bar's slot
+    private long _lastNan;
+    private long _index; // the extreme's bar; −1 while the window is not full and free of NaN
+    private double _extreme;
+
+    public WindowExtremum(int period)
+    {
+        _values = new double[period];
+        _period = period;
+        _t = -1;
+        _slot = 0;
+        _lastNan = -1;
+        _index = -1;
+        _extreme = double.NaN;
+    }
+
+    /// <summary>Adds a value; returns the extreme of the last <c>period</c> values, NaN until the window is full or
+    /// while it holds a NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Update(double value)
+    {
+        long t = ++_t;
+        int period = _period;
+        int slot = _slot;
+        _slot = slot + 1 == period ? 0 : slot + 1;
+        _values[slot] = value;
+        if (double.IsNaN(value))
+        {
+            _lastNan = t;
+        }
+
+        long start = t - period + 1;
+        if (start <= _lastNan)
+        {
+            _index = -1; // also before the window is full (then start ≤ −1 ≤ _lastNan)
+            return double.NaN;
+        }
+
+        if (_index < start)
+        {
+            (_extreme, _index) = HighLowWindow.Rescan<TOrder>(_values, period, _slot, start, t); // the oldest bar's slot is the next one
+        }
+        else if (TOrder.AtLeast(value, _extreme))
+        {
+            _extreme = value;
+            _index = t;
+        }
+
+        return _extreme;
     }
 }
 
