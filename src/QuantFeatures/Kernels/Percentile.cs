@@ -47,25 +47,32 @@ public static partial class Indicators
 }
 
 /// <summary>Incremental state of <see cref="Indicators.RollingPercentile"/>.</summary>
-/// <remarks>A state owns its window (a ring buffer and a sorted multiset): do not copy a state value and use both
-/// copies.</remarks>
+/// <remarks>A state owns its window (a ring buffer up to 1,024 bars; beyond, runs of equal values and a sorted multiset):
+/// do not copy a state value and use both copies.</remarks>
 public struct RollingPercentileState
 {
-    private Ring _ring;
+    private Ring _ring; // the window for the scan (windows up to the scan limit); a run-length window keeps its own
     private readonly PercentileWindow _window;
 
     /// <summary>Creates the state for a window of <paramref name="period"/> bars.</summary>
     public RollingPercentileState(int period)
     {
         Guard.Period(period);
-        _ring = new Ring(period);
         _window = new PercentileWindow(period, pooled: false);
+        _ring = _window.RunLength ? default : new Ring(period);
     }
 
     /// <summary>Adds the next value and returns its percentile rank in the window (NaN until the window is full or while
     /// it holds a NaN).</summary>
     public double Update(double value)
     {
+        if (_window.RunLength)
+        {
+            // The oldest bar is the front run's value: the run-length view is the window, no ring needed.
+            bool isFull = _window.Full;
+            return _window.Update(value, isFull ? _window.Oldest : double.NaN, isFull, default, default);
+        }
+
         bool full = _ring.IsFull;
         double old = _ring.Push(value);
         _ring.Parts(out var older, out var newer);
@@ -97,6 +104,16 @@ internal sealed class PercentileWindow : IDisposable
     private bool _valid;
     private int _less;
     private int _equal;
+
+    /// <summary>Whether the window is kept as runs and a multiset (longer than the scan limit): then it needs no
+    /// <c>older</c>/<c>newer</c> spans, and <see cref="Oldest"/> is the outgoing value.</summary>
+    public bool RunLength => _set is not null;
+
+    /// <summary>Whether <c>period</c> values have been fed (the next update removes one).</summary>
+    public bool Full => _count == _period;
+
+    /// <summary>The oldest value of a full run-length window (its front run's value; NaN for a NaN bar).</summary>
+    public double Oldest => _runValue[_head];
 
     public PercentileWindow(int period, bool pooled)
     {
