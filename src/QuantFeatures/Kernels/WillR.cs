@@ -131,29 +131,18 @@ public static partial class Indicators
 }
 
 /// <summary>
-/// The streaming side of the range oscillators: the highest high and lowest low of the last <c>period</c> bars, with the
-/// index where each was reached; the window is rescanned only when that extreme leaves it.
+/// The streaming side of the range oscillators: the highest high and lowest low of the last <c>period</c> bars, each a
+/// <see cref="WindowExtremum{TOrder}"/>; the window is ready when neither series holds a NaN in it.
 /// </summary>
 internal struct HighLowWindow
 {
-    private readonly double[] _highs;
-    private readonly double[] _lows;
-    private readonly int _period;
-    private long _t;
-    private int _slot; // the next bar's slot, t + 1 mod period (kept, not divided)
-    private long _lastNan;
-    private long _hiIdx;
-    private long _loIdx;
+    private WindowExtremum<Indicators.MaxOrder> _highs;
+    private WindowExtremum<Indicators.MinOrder> _lows;
 
     public HighLowWindow(int period)
     {
-        _highs = new double[period];
-        _lows = new double[period];
-        _period = period;
-        _t = -1;
-        _slot = 0;
-        _lastNan = -1;
-        _hiIdx = _loIdx = -1;
+        _highs = new WindowExtremum<Indicators.MaxOrder>(period);
+        _lows = new WindowExtremum<Indicators.MinOrder>(period);
         Highest = Lowest = double.NaN;
     }
 
@@ -162,84 +151,25 @@ internal struct HighLowWindow
     public double Lowest { get; private set; }
 
     /// <summary>Adds a bar; returns whether the window is full and free of NaN (then <see cref="Highest"/> and <see cref="Lowest"/> hold its extremes).</summary>
-    /// <remarks>Bar b lives in slot <c>b % period</c>, kept as a counter (no division). The slot of the first bar of the
-    /// window is the one after the newest bar's (start = t − period + 1 ≡ t + 1), and a rescan walks the slots in bar order.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Push(double high, double low)
     {
-        long t = ++_t;
-        int period = _period;
-        int slot = _slot;
-        _slot = slot + 1 == period ? 0 : slot + 1;
-        _highs[slot] = high;
-        _lows[slot] = low;
-        if (double.IsNaN(high) || double.IsNaN(low))
+        double highest = _highs.Update(high), lowest = _lows.Update(low);
+        if (double.IsNaN(highest) || double.IsNaN(lowest))
         {
-            _lastNan = t;
-        }
-
-        long start = t - period + 1;
-        if (start <= _lastNan)
-        {
-            _hiIdx = _loIdx = -1;
             return false;
         }
 
-        // start > _lastNan ≥ −1, so start ≥ 0 and its slot is (t + 1) % period.
-        int startSlot = _slot;
-        if (_hiIdx < start)
-        {
-            (Highest, _hiIdx) = Rescan<Indicators.MaxOrder>(_highs, period, startSlot, start, t);
-        }
-        else if (high >= Highest)
-        {
-            Highest = high;
-            _hiIdx = t;
-        }
-
-        if (_loIdx < start)
-        {
-            (Lowest, _loIdx) = Rescan<Indicators.MinOrder>(_lows, period, startSlot, start, t);
-        }
-        else if (low <= Lowest)
-        {
-            Lowest = low;
-            _loIdx = t;
-        }
-
+        Highest = highest;
+        Lowest = lowest;
         return true;
-    }
-
-    /// <summary>The extreme of bars start … t (the later bar on ties) and its bar, walking the slots from the start's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (double Extreme, long Index) Rescan<TOrder>(double[] values, int period, int slot, long start, long t)
-        where TOrder : struct, Indicators.IOrder
-    {
-        double extreme = values[slot];
-        long index = start;
-        for (long b = start + 1; b <= t; b++)
-        {
-            if (++slot == period)
-            {
-                slot = 0;
-            }
-
-            double v = values[slot];
-            if (TOrder.AtLeast(v, extreme))
-            {
-                extreme = v;
-                index = b;
-            }
-        }
-
-        return (extreme, index);
     }
 }
 
 /// <summary>
-/// The extreme (<typeparamref name="TOrder"/>: maximum or minimum) of the last <c>period</c> values when they hold no NaN,
-/// as <see cref="HighLowWindow"/> keeps each of its two: bar b in slot <c>b % period</c> (a counter), the extreme with
-/// its bar, and a rescan in bar order only when that bar leaves the window. An extreme is exact, so it equals any other
+/// The extreme (<typeparamref name="TOrder"/>: maximum or minimum) of the last <c>period</c> values when they hold no NaN
+/// (<see cref="HighLowWindow"/> and <see cref="RangePositionState"/> keep two): bar b in slot <c>b % period</c> (a
+/// counter), the extreme with its bar, and a rescan in bar order only when that bar leaves the window. An extreme is exact, so it equals any other
 /// algorithm's (<see cref="RollingExtremumState"/>, the batch kernels), the later bar winning ties.
 /// </summary>
 internal struct WindowExtremum<TOrder>
@@ -288,7 +218,7 @@ internal struct WindowExtremum<TOrder>
 
         if (_index < start)
         {
-            (_extreme, _index) = HighLowWindow.Rescan<TOrder>(_values, period, _slot, start, t); // the oldest bar's slot is the next one
+            (_extreme, _index) = Rescan(_values, period, _slot, start, t); // the oldest bar's slot is the next one
         }
         else if (TOrder.AtLeast(value, _extreme))
         {
@@ -297,6 +227,30 @@ internal struct WindowExtremum<TOrder>
         }
 
         return _extreme;
+    }
+
+    /// <summary>The extreme of bars start … t (the later bar on ties) and its bar, walking the slots from the start's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double Extreme, long Index) Rescan(double[] values, int period, int slot, long start, long t)
+    {
+        double extreme = values[slot];
+        long index = start;
+        for (long b = start + 1; b <= t; b++)
+        {
+            if (++slot == period)
+            {
+                slot = 0;
+            }
+
+            double v = values[slot];
+            if (TOrder.AtLeast(v, extreme))
+            {
+                extreme = v;
+                index = b;
+            }
+        }
+
+        return (extreme, index);
     }
 }
 
