@@ -229,9 +229,16 @@ public struct StochState
     }
 
     /// <summary>Adds the next bar; returns whether slow %K and slow %D are defined.</summary>
-    public bool Update(double high, double low, double close)
+    public bool Update(double high, double low, double close) => Update(high, low, close, out _);
+
+    /// <summary>Adds the next bar and also gives Williams %R of the fast-%K window in <paramref name="willR"/>: the value a
+    /// <see cref="WillRState"/> of the same period fed the same bars returns, as it keeps the same <see cref="HighLowWindow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool Update(double high, double low, double close, out double willR)
     {
-        double fastK = _window.Push(high, low) ? Indicators.FastKFormula.Apply(_window.Highest, _window.Lowest, close) : double.NaN;
+        bool ready = _window.Push(high, low);
+        willR = ready ? Indicators.WillRFormula.Apply(_window.Highest, _window.Lowest, close) : double.NaN;
+        double fastK = ready ? Indicators.FastKFormula.Apply(_window.Highest, _window.Lowest, close) : double.NaN;
         double k = _slowK.Push(fastK);
         double d = _slowD.Push(k);
         bool defined = !double.IsNaN(d);

@@ -27,11 +27,12 @@ internal static partial class StreamCatalog
         b.Fused("price:recursive",
         [
             "ema_12", "ema_26", "rsi_14", "rsi_50", "macd", "macd_signal", "macd_histogram", "atr_14", "natr_14", "adx_14", "plus_di_14",
-            "minus_di_14", "bb_width", "bb_position", "stoch_k_14", "stoch_d_14", "cci_20", "trend_direction", "market_structure",
+            "minus_di_14", "bb_width", "bb_position", "stoch_k_14", "stoch_d_14", "cci_20", "trend_direction", "market_structure", "willr_14",
         ], (_, o) => new PriceRecursiveStep(o).Bind);
 
-        // Windows of the close, high and low of at most 20 bars.
-        b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20", "willr_14"],
+        // Windows of the close, high and low of at most 20 bars (willr_14 is a member of the recursive step, whose
+        // stochastic keeps the same 14-bar high/low window).
+        b.Fused("price:windows", ["zscore_20", "linreg_slope_20", "rsquare_20", "efficiency_ratio_10", "dist_high_20", "dist_low_20", "rsv_20"],
             (_, o) => new PriceWindowsStep(o).Bind);
 
         // Corwin–Schultz (a volume-family feature) shares the bar's ln(H/L) with the range estimators. Its sum's schedule
@@ -248,8 +249,9 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>The recursive indicators of the price: EMA(12, 26), RSI(14, 50), MACD(12, 26, 9), ATR(14) and NATR,
-    /// ADX/DI(14), BBANDS(20, 2) width and position, STOCH(14, 3, 3), CCI(20), the trend direction and the market
-    /// structure, each its own state as in batch.</summary>
+    /// ADX/DI(14), BBANDS(20, 2) width and position, STOCH(14, 3, 3), CCI(20), the trend direction, the market
+    /// structure and Williams %R(14), each its own state as in batch, except that %R is taken from the stochastic's
+    /// 14-bar high/low window (the window a WillRState(14) keeps, fed the same bars).</summary>
     private sealed class PriceRecursiveStep(FusedOutputs o) : FusedStep(o)
     {
         private EmaState _ema12 = new(12), _ema26 = new(26);
@@ -307,11 +309,12 @@ internal static partial class StreamCatalog
                 v[s[13]] = _bands.Position;
             }
 
-            if (TMembers.Has(w, 14) || TMembers.Has(w, 15))
+            if (TMembers.Has(w, 14) || TMembers.Has(w, 15) || TMembers.Has(w, 19))
             {
-                _stoch.Update(high, low, close);
+                _stoch.Update(high, low, close, out double willR); // %R(14) of the stochastic's 14-bar high/low window
                 v[s[14]] = _stoch.SlowK;
                 v[s[15]] = _stoch.SlowD;
+                v[s[19]] = willR;
             }
 
             v[s[16]] = TMembers.Has(w, 16) ? _cci.Update(high, low, close) : 0;
@@ -322,14 +325,13 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>The z-score of the close (20), its 20-bar OLS slope (relative to the close) and R², the efficiency ratio
-    /// (10), the 20-bar range (distances of the high and low, raw stochastic value) and Williams %R (14).</summary>
+    /// (10) and the 20-bar range (distances of the high and low, raw stochastic value).</summary>
     private sealed class PriceWindowsStep(FusedOutputs o) : FusedStep(o)
     {
         private RollingMomentsState _moments = new(20, 1);
         private LinearRegressionState _regression = new(20);
         private EfficiencyRatioState _efficiency = new(10);
         private RangePositionState _range = new(20);
-        private WillRState _willR = new(14);
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
 
@@ -357,7 +359,6 @@ internal static partial class StreamCatalog
                 v[s[6]] = _range.Rsv;
             }
 
-            v[s[7]] = TMembers.Has(w, 7) ? _willR.Update(high, low, close) : 0;
             return 0;
         }
     }
