@@ -1,5 +1,4 @@
 using QuantFeatures.Kernels;
-using QuantFeatures.Quality;
 using static QuantFeatures.MarketColumn;
 
 namespace QuantFeatures.Streaming;
@@ -7,21 +6,37 @@ namespace QuantFeatures.Streaming;
 /// <summary>Streams of the time and quality family (the steps of their batch kernels).</summary>
 internal static partial class StreamCatalog
 {
-    static partial void RegisterTimeQuality(Builder b) =>
-        b.Fused("time-quality",
-            ["hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "volume_anomaly", "data_completeness", "quality_score"],
+    static partial void RegisterTimeQuality(Builder b)
+    {
+        // volume_anomaly is a member of the volume windows step, whose volume_zscore_20 keeps the same moments of the volume.
+        b.Fused("time-quality", ["hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "data_completeness"],
             (ctx, o) => new TimeQualityStep(ctx, o).Bind);
 
-    /// <summary>The calendar encodings, the gap flag, the volume anomaly, the completeness of the bar's columns and the
-    /// quality score combining them (as the batch kernels).</summary>
+        // The score combines the bar's flags as the batch kernel does: a stream of its own, so that the calendar or the gap
+        // flag alone does not bring in the volume windows step through volume_anomaly.
+        b.Step("quality_score", ctx =>
+        {
+            var gap = ctx.Feature("gap_detected");
+            var completeness = ctx.Feature("data_completeness");
+            bool coverage = ctx.Columns.Contains(IntrabarCoverage);
+            if (!ctx.Columns.Contains(Volume))
+            {
+                return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap), 0.0,
+                    coverage ? c[IntrabarCoverage] : 1.0);
+            }
+
+            var anomaly = ctx.Feature("volume_anomaly");
+            return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap), c.Value(anomaly),
+                coverage ? c[IntrabarCoverage] : 1.0);
+        });
+    }
+
+    /// <summary>The calendar encodings, the gap flag and the completeness of the bar's columns (as the batch kernels).</summary>
     private sealed class TimeQualityStep : FusedStep
     {
         private readonly CalendarStep _calendar;
         private readonly (int Start, int Length)[] _counted;
-        private readonly bool _hasVolume;
-        private readonly bool _hasCoverage;
         private GapState _gap;
-        private VolumeAnomalyState _anomaly;
         private DataCompletenessState _completeness;
 
         public TimeQualityStep(StreamContext ctx, FusedOutputs o)
@@ -29,7 +44,6 @@ internal static partial class StreamCatalog
         {
             _calendar = new CalendarStep(ctx.Timeframe.Milliseconds);
             _gap = new GapState(ctx.Timeframe.Milliseconds);
-            _anomaly = new VolumeAnomalyState(QualityRules.VolumeAnomalyPeriod, QualityRules.VolumeAnomalyThreshold);
 
             // The columns the batch kernel counts: every present column except the resampler's sub-bar statistics. The
             // engine's bar holds NaN in every column it does not carry, so counting the values that are not NaN over all
@@ -37,8 +51,6 @@ internal static partial class StreamCatalog
             _completeness = new DataCompletenessState(ctx.Columns.Count(column => !column.IsIntrabar()));
             _counted = [.. StreamingFeatureEngine.Runs([.. MarketColumns.All.Where(column => !column.IsIntrabar()).Select(column => (int)column)])
                 .Select(run => (run.From, run.Length))];
-            _hasVolume = ctx.Columns.Contains(Volume);
-            _hasCoverage = ctx.Columns.Contains(IntrabarCoverage);
         }
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
@@ -59,26 +71,19 @@ internal static partial class StreamCatalog
                 v[s[3]] = calendar[3];
             }
 
-            if (!(TMembers.Has(w, 4) || TMembers.Has(w, 5) || TMembers.Has(w, 6) || TMembers.Has(w, 7)))
+            v[s[4]] = TMembers.Has(w, 4) ? _gap.Update(c.OpenTime) : 0;
+            if (TMembers.Has(w, 5))
             {
-                return 0;
+                var bar = c.Bar.Values.AsSpan();
+                int present = 0;
+                foreach (var (start, length) in _counted)
+                {
+                    present += DataCompletenessState.Present(bar.Slice(start, length));
+                }
+
+                v[s[5]] = _completeness.Share(present);
             }
 
-            double gap = _gap.Update(c.OpenTime);
-            v[s[4]] = gap;
-            double anomaly = _anomaly.Update(c[Volume]);
-            v[s[5]] = anomaly;
-            var bar = c.Bar.Values.AsSpan();
-            int present = 0;
-            foreach (var (start, length) in _counted)
-            {
-                present += DataCompletenessState.Present(bar.Slice(start, length));
-            }
-
-            double completeness = _completeness.Share(present);
-            v[s[6]] = completeness;
-            v[s[7]] = QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, completeness, gap, _hasVolume ? anomaly : 0.0,
-                _hasCoverage ? c[IntrabarCoverage] : 1.0);
             return 0;
         }
     }

@@ -1,4 +1,5 @@
 using QuantFeatures.Kernels;
+using QuantFeatures.Quality;
 using static QuantFeatures.MarketColumn;
 
 namespace QuantFeatures.Streaming;
@@ -18,7 +19,7 @@ internal static partial class StreamCatalog
         [
             "volume_change", "volume_sma_20", "volume_ratio_20", "volume_roc_10", "volume_zscore_20", "volume_spike_score", "cmf_20", "mfi_14",
             "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "taker_buy_ratio",
-            "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size",
+            "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size", "volume_anomaly",
         ], (ctx, o) => new VolumeWindowsStep(ctx, o).Bind);
 
         b.Fused("volume:session", ["vwap_session", "price_vs_vwap_session"], (_, o) => new VolumeSessionStep(o).Bind);
@@ -64,13 +65,15 @@ internal static partial class StreamCatalog
         }
     }
 
-    /// <summary>The volume family's windows of at most 50 bars, each its own state as in batch.</summary>
+    /// <summary>The volume family's windows of at most 50 bars, each its own state as in batch, and the volume anomaly of
+    /// the quality family, read from volume_zscore_20's moments (the 20-bar moments of the volume that its batch kernel and
+    /// VolumeAnomalyState keep too).</summary>
     private sealed class VolumeWindowsStep(StreamContext ctx, FusedOutputs o) : FusedStep(o)
     {
         private readonly bool _quoteVolume = ctx.Columns.Contains(QuoteVolume);
         private Ring _volumes = new(10); // one delay line of the volume for volume_change and volume_roc_10 (batch: a lag's own)
         private SmaState _sma = new(20);
-        private RollingMomentsState _zscore = new(20, 1);
+        private RollingMomentsState _zscore = new(20, 1); // volume_zscore_20's, and volume_anomaly's (QualityRules.VolumeAnomalyPeriod is 20)
         private CmfState _cmf = new(20);
         private MfiState _mfi = new(14);
         private VwapState _vwap = new(20);
@@ -96,7 +99,15 @@ internal static partial class StreamCatalog
             double sma = TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 5) ? _sma.Update(volume) : 0;
             v[s[1]] = sma;
             v[s[2]] = Ratio.Divide(volume, sma);
-            v[s[4]] = TMembers.Has(w, 4) ? (_zscore.Update(volume) ? _zscore.ZScore : double.NaN) : 0;
+            if (TMembers.Has(w, 4) || TMembers.Has(w, 18))
+            {
+                // volume_anomaly (a time-quality feature) is the z-score against the preceding window: these moments as they
+                // stood after the previous bar, which VolumeAnomalyState reads from its own RollingMomentsState(20, 1).
+                double prior = VolumeAnomalyState.PriorZ(volume, _zscore.Mean, _zscore.Variance);
+                v[s[4]] = _zscore.Update(volume) ? _zscore.ZScore : double.NaN;
+                v[s[18]] = VolumeAnomalyState.Flag(volume, prior, QualityRules.VolumeAnomalyThreshold);
+            }
+
             v[s[5]] = Ratio.Change(volume, sma);
             v[s[6]] = TMembers.Has(w, 6) ? _cmf.Update(high, low, close, volume) : 0;
             v[s[7]] = TMembers.Has(w, 7) ? _mfi.Update(high, low, close, volume) : 0;
