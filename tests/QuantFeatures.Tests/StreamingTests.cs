@@ -137,6 +137,26 @@ public class StreamingTests
         Assert.False(double.IsNaN(reused[MarketColumn.Volume]));
         Same(bare, 7);
         Assert.True(double.IsNaN(reused[MarketColumn.Volume]));
+
+        // Read in order, the bar reads ahead in blocks: across block ends, to the frame's last bar (50 is not a multiple of
+        // the block), after jumps back and forth, after a hand-set value, and from a frame with fewer columns in between.
+        for (int t = 0; t < full.Length; t++)
+        {
+            Same(full, t);
+        }
+
+        foreach (int t in (ReadOnlySpan<int>)[20, 21, 22, 5, 6, 40, 41, 41, 42, 3, 49, 0, 1, 2, 17, 18])
+        {
+            Same(full, t);
+        }
+
+        Same(full, 30);
+        reused[MarketColumn.Close] = -1;
+        Same(full, 31);
+        Same(full, 32);
+        Same(bare, 33);
+        Same(full, 34);
+        Same(full, 35);
     }
 
     [Fact]

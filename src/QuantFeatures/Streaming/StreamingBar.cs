@@ -14,6 +14,17 @@ public sealed class StreamingBar
     private int[] _sourceColumns = [];
     private double[][] _sourceArrays = [];
 
+    // Bars read ahead when the frame is read in order: bars [_blockStart, _blockStart + _blockLength) of the source, bar by
+    // bar (bar j's columns at j · columns). A frame keeps one array per column, so one bar is a value in each of them, far
+    // apart; taking BlockBars bars of each column at a time reads every column's memory once per block instead of once
+    // per bar (measured here: about 200 ns less per update of the whole catalogue, the benchmark frame having 22 columns).
+    // A frame never changes, so the block stays valid while the source is the same frame.
+    private const int BlockBars = 16;
+    private double[] _block = [];
+    private int _blockStart;
+    private int _blockLength;
+    private int _lastIndex = -2; // the index the last Load read (−2: none, so no index follows it)
+
     /// <summary>Creates an empty bar (every value NaN).</summary>
     public StreamingBar() => Clear();
 
@@ -57,13 +68,56 @@ public sealed class StreamingBar
 
         var values = _values;
         var columns = _sourceColumns;
-        var arrays = _sourceArrays;
-        for (int k = 0; k < columns.Length && k < arrays.Length; k++)
+        int j = index - _blockStart;
+        if ((uint)j >= (uint)_blockLength)
         {
-            values[columns[k]] = arrays[k][index];
+            if (index != _lastIndex + 1)
+            {
+                // Not the next bar of a read in order: this bar alone, column by column.
+                _lastIndex = index;
+                var arrays = _sourceArrays;
+                for (int k = 0; k < columns.Length && k < arrays.Length; k++)
+                {
+                    values[columns[k]] = arrays[k][index];
+                }
+
+                return this;
+            }
+
+            ReadAhead(frame.Length, index);
+            j = 0;
+        }
+
+        _lastIndex = index;
+        var block = _block;
+        int at = j * columns.Length;
+        for (int k = 0; k < columns.Length && at + k < block.Length; k++)
+        {
+            values[columns[k]] = block[at + k];
         }
 
         return this;
+    }
+
+    /// <summary>Copies bars <paramref name="index"/> … (up to <see cref="BlockBars"/>, within the frame) of every source
+    /// column into the block, bar by bar.</summary>
+    private void ReadAhead(int length, int index)
+    {
+        int width = _sourceColumns.Length;
+        int bars = Math.Min(BlockBars, length - index);
+        var block = _block;
+        var arrays = _sourceArrays;
+        for (int k = 0; k < width && k < arrays.Length; k++)
+        {
+            var column = arrays[k].AsSpan(index, bars);
+            for (int j = 0; j < column.Length; j++)
+            {
+                block[(j * width) + k] = column[j];
+            }
+        }
+
+        _blockStart = index;
+        _blockLength = bars;
     }
 
     /// <summary>Sets every value to NaN and remembers <paramref name="frame"/>'s columns (a frame's columns never change).</summary>
@@ -82,6 +136,13 @@ public sealed class StreamingBar
 
         _sourceColumns = [.. present];
         _sourceArrays = [.. present.Select(c => arrays[c]!)];
+        if (_block.Length < BlockBars * present.Count)
+        {
+            _block = new double[BlockBars * present.Count];
+        }
+
+        _blockLength = 0; // the block holds no bar of this frame yet
+        _lastIndex = -2;
         _source = frame;
     }
 }
