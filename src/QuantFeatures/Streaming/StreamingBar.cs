@@ -14,8 +14,8 @@ public sealed class StreamingBar
     private int[] _sourceColumns = [];
     private double[][] _sourceArrays = [];
 
-    // Bars read ahead when the frame is read in order: bars [_blockStart, _blockStart + _blockLength) of the source, bar by
-    // bar (bar j's columns at j · columns). A frame keeps one array per column, so one bar is a value in each of them, far
+    // Bars read ahead when the frame is read in order: bars [_blockStart, _blockStart + _blockLength) of the source, column
+    // by column (source column k's bar j at k · BlockBars + j). A frame keeps one array per column, so one bar is a value in each of them, far
     // apart; taking BlockBars bars of each column at a time reads every column's memory once per block instead of once
     // per bar (measured here: about 200 ns less per update of the whole catalogue, the benchmark frame having 22 columns).
     // A frame never changes, so the block stays valid while the source is the same frame.
@@ -90,30 +90,24 @@ public sealed class StreamingBar
 
         _lastIndex = index;
         var block = _block;
-        int at = j * columns.Length;
-        for (int k = 0; k < columns.Length && at + k < block.Length; k++)
+        for (int k = 0, at = j; k < columns.Length && at < block.Length; k++, at += BlockBars)
         {
-            values[columns[k]] = block[at + k];
+            values[columns[k]] = block[at];
         }
 
         return this;
     }
 
     /// <summary>Copies bars <paramref name="index"/> … (up to <see cref="BlockBars"/>, within the frame) of every source
-    /// column into the block, bar by bar.</summary>
+    /// column into the block.</summary>
     private void ReadAhead(int length, int index)
     {
-        int width = _sourceColumns.Length;
         int bars = Math.Min(BlockBars, length - index);
-        var block = _block;
+        var block = _block.AsSpan();
         var arrays = _sourceArrays;
-        for (int k = 0; k < width && k < arrays.Length; k++)
+        for (int k = 0; k < arrays.Length; k++)
         {
-            var column = arrays[k].AsSpan(index, bars);
-            for (int j = 0; j < column.Length; j++)
-            {
-                block[(j * width) + k] = column[j];
-            }
+            arrays[k].AsSpan(index, bars).CopyTo(block.Slice(k * BlockBars, bars));
         }
 
         _blockStart = index;
