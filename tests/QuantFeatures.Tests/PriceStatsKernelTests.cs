@@ -302,6 +302,45 @@ public class PriceStatsKernelTests
         }
     }
 
+    [Fact]
+    public void A_window_extremum_is_the_latest_of_the_equal_extremes_of_its_window_for_every_period()
+    {
+        // Values from a small set (many ties), zeros of both signs and NaN holes: the extreme of each full NaN-free window
+        // is, bit for bit, the latest of its values equal to the window's maximum (minimum); NaN otherwise.
+        var rng = new Random(20261203);
+        double[] pool = [0.0, -0.0, 1.5, -1.5, 2.0, 2.0, 3.25, -7.0, 1e300, -1e-300];
+        foreach (int period in (int[])[1, 2, 5, 7, 8, 9, 12, 14, 20, 31, 32, 33, 63, 64, 65, 100])
+        {
+            var max = new WindowExtremum<Indicators.MaxOrder>(period);
+            var min = new WindowExtremum<Indicators.MinOrder>(period);
+            var x = new double[1500];
+            for (int t = 0; t < x.Length; t++)
+            {
+                x[t] = rng.Next(60) == 0 ? double.NaN : pool[rng.Next(pool.Length)];
+                double gotMax = max.Update(x[t]), gotMin = min.Update(x[t]);
+                double wantMax = double.NaN, wantMin = double.NaN;
+                var window = t >= period - 1 ? x.AsSpan(t - period + 1, period) : default;
+                if (t >= period - 1 && !window.ToArray().Any(double.IsNaN))
+                {
+                    double top = double.MinValue, bottom = double.MaxValue;
+                    foreach (double v in window)
+                    {
+                        top = Math.Max(top, v);
+                        bottom = Math.Min(bottom, v);
+                    }
+
+                    for (int k = 0; k < window.Length; k++)
+                    {
+                        (wantMax, wantMin) = (window[k] == top ? window[k] : wantMax, window[k] == bottom ? window[k] : wantMin);
+                    }
+                }
+
+                Assert.True(BitConverter.DoubleToInt64Bits(wantMax) == BitConverter.DoubleToInt64Bits(gotMax), $"max p={period} t={t}: {wantMax:R} vs {gotMax:R}");
+                Assert.True(BitConverter.DoubleToInt64Bits(wantMin) == BitConverter.DoubleToInt64Bits(gotMin), $"min p={period} t={t}: {wantMin:R} vs {gotMin:R}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Inputs))]
     public void Range_position_window_extremes_are_exact_for_any_period(string input)
