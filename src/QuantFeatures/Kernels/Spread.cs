@@ -257,13 +257,28 @@ public struct CorwinSchultzState
     /// <c>ln(H/L)</c> (passed in so that each is computed once per bar); NaN when any quantity is NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double TwoBarSpread(double high, double low, double previousHigh, double previousLow, double logRange, double previousLogRange)
+    public static double TwoBarSpread(double high, double low, double previousHigh, double previousLow, double logRange, double previousLogRange) =>
+        TwoBarSpread(high, low, previousHigh, previousLow, logRange, previousLogRange, double.NaN, false);
+
+    /// <summary>The two-bar range's high, <c>max(H, H₋₁)</c>, whose log over <see cref="TwoBarLow"/> the estimate may take.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double TwoBarHigh(double high, double previousHigh) => Math.Max(high, previousHigh);
+
+    /// <summary>The two-bar range's low, <c>min(L, L₋₁)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double TwoBarLow(double low, double previousLow) => Math.Min(low, previousLow);
+
+    /// <summary><see cref="TwoBarSpread(double, double, double, double, double, double)"/>, given (when
+    /// <paramref name="hasTwoBarLog"/>) <c>ln(TwoBarHigh / TwoBarLow)</c> as <see cref="LogRatios.Log"/> gives it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double TwoBarSpread(double high, double low, double previousHigh, double previousLow, double logRange, double previousLogRange,
+        double twoBarLog, bool hasTwoBarLog)
     {
         double beta = (logRange * logRange) + (previousLogRange * previousLogRange);
         // ln(max H / min L): when one bar's range contains the other's, that bar's log range is exactly this log.
         double gamma = high >= previousHigh && low <= previousLow ? logRange
             : previousHigh >= high && previousLow <= low ? previousLogRange
-            : LogRatios.Log(Math.Max(high, previousHigh), Math.Min(low, previousLow));
+            : hasTwoBarLog ? twoBarLog : LogRatios.Log(TwoBarHigh(high, previousHigh), TwoBarLow(low, previousLow));
         double alpha = (SqrtTwoMinusOneOverK * Math.Sqrt(beta)) - (Math.Abs(gamma) * InverseSqrtK);
         if (!double.IsFinite(alpha))
         {
@@ -284,9 +299,24 @@ public struct CorwinSchultzState
 
     /// <summary><see cref="Update"/> given the bar's log range <c>ln(H/L)</c> (the range-volatility step has it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal double UpdateWith(double high, double low, double logRange)
+    internal double UpdateWith(double high, double low, double logRange) => UpdateWith(high, low, logRange, double.NaN, false);
+
+    /// <summary>The previous bar's high (NaN before the first bar).</summary>
+    internal readonly double PreviousHigh => _previousHigh;
+
+    /// <summary>The previous bar's low (NaN before the first bar).</summary>
+    internal readonly double PreviousLow => _previousLow;
+
+    /// <summary><see cref="UpdateWith(double, double, double)"/> given also <c>ln(max(H, H₋₁) / min(L, L₋₁))</c> with the
+    /// previous bar's <see cref="PreviousHigh"/> and <see cref="PreviousLow"/> (as <see cref="LogRatios.Log"/> gives it: the
+    /// range-volatility step takes it with another log, four lanes at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateWith(double high, double low, double logRange, double twoBarLog) => UpdateWith(high, low, logRange, twoBarLog, true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double UpdateWith(double high, double low, double logRange, double twoBarLog, bool hasTwoBarLog)
     {
-        double s = TwoBarSpread(high, low, _previousHigh, _previousLow, logRange, _previousLogRange);
+        double s = TwoBarSpread(high, low, _previousHigh, _previousLow, logRange, _previousLogRange, twoBarLog, hasTwoBarLog);
         _previousHigh = high;
         _previousLow = low;
         _previousLogRange = logRange;
@@ -318,9 +348,17 @@ public struct AmihudState
     public static double Term(double logReturn, double dollarVolume) => Ratio.Divide(Math.Abs(logReturn), dollarVolume);
 
     /// <summary>Adds the next bar (close and traded value) and returns the mean term over the window.</summary>
-    public double Update(double close, double dollarVolume)
+    public double Update(double close, double dollarVolume) => UpdateWith(close, Ratio.Log(close, _previousClose), dollarVolume);
+
+    /// <summary>The previous bar's close (NaN before the first bar).</summary>
+    internal readonly double PreviousClose => _previousClose;
+
+    /// <summary><see cref="Update"/> given the log return <c>Ratio.Log(close, PreviousClose)</c> (the volume windows step
+    /// takes it with another log, four lanes at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateWith(double close, double logReturn, double dollarVolume)
     {
-        double term = Term(Ratio.Log(close, _previousClose), dollarVolume);
+        double term = Term(logReturn, dollarVolume);
         _previousClose = close;
         _zeros = term == 0 ? _zeros + 1 : 0;
         return Indicators.NonNegativeMean(_mean.Update(term), _zeros, _period);

@@ -357,9 +357,14 @@ public struct PriceVolumeCorrelationState
     }
 
     /// <summary>Adds the next bar and returns the correlation of close and log volume over the window.</summary>
-    public double Update(double close, double volume)
+    public double Update(double close, double volume) => UpdateWith(close, LogVolume(volume));
+
+    /// <summary><see cref="Update"/> given <see cref="LogVolume"/> of the bar's volume, which is
+    /// <c>Ratio.Log(volume + 1, 1)</c> bit for bit (the same logarithm of the same value, NaN where it is not finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double UpdateWith(double close, double logVolume)
     {
-        _covariance.Update(close, LogVolume(volume));
+        _covariance.Update(close, logVolume);
         return _covariance.Correlation;
     }
 }

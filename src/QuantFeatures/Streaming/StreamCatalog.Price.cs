@@ -206,6 +206,22 @@ internal static partial class StreamCatalog
                 lowOpen = Ratio.Log(low, open);
             }
 
+            // Two more logs, in one lane-form call: Yang–Zhang's overnight ln(O/C₋₁) and Corwin–Schultz's two-bar
+            // ln(max(H, H₋₁) / min(L, L₋₁)) (which it reads only when neither bar's range holds the other's).
+            double overnight, twoBar;
+            double twoBarHigh = CorwinSchultzState.TwoBarHigh(high, _corwinSchultz.PreviousHigh), twoBarLow = CorwinSchultzState.TwoBarLow(low, _corwinSchultz.PreviousLow);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var more = Ratio.Log(Vector256.Create(open, twoBarHigh, 1.0, 1.0), Vector256.Create(_yangZhang.PreviousClose, twoBarLow, 1.0, 1.0));
+                overnight = more.GetElement(0);
+                twoBar = more.GetElement(1);
+            }
+            else
+            {
+                overnight = Ratio.Log(open, _yangZhang.PreviousClose);
+                twoBar = LogRatios.Log(twoBarHigh, twoBarLow);
+            }
+
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted;
@@ -216,10 +232,10 @@ internal static partial class StreamCatalog
                 // Yang–Zhang's Rogers–Satchell part is rogers_satchell_vol_20's state (the same period and bars).
                 v[s[2]] = _rogersSatchell.UpdateLogs(highOpen, lowOpen, closeOpen);
                 // The overnight log O/C₋₁ only Yang–Zhang takes (not on the bars of a selection without it).
-                v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(Ratio.Log(open, _yangZhang.PreviousClose), closeOpen, close, _rogersSatchell.Variance) : 0;
+                v[s[3]] = TMembers.Has(w, 3) ? _yangZhang.UpdateWith(overnight, closeOpen, close, _rogersSatchell.Variance) : 0;
             }
 
-            v[s[4]] = TMembers.Has(w, 4) ? _corwinSchultz.UpdateWith(high, low, highLow) : 0;
+            v[s[4]] = TMembers.Has(w, 4) ? _corwinSchultz.UpdateWith(high, low, highLow, twoBar) : 0;
             return 0;
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using QuantFeatures.Kernels;
 using QuantFeatures.Quality;
 using static QuantFeatures.MarketColumn;
@@ -114,11 +115,26 @@ internal static partial class StreamCatalog
             double vwap = TMembers.Has(w, 8) || TMembers.Has(w, 9) ? _vwap.Update(high, low, close, volume) : 0;
             v[s[8]] = vwap;
             v[s[9]] = Ratio.Change(close, vwap);
-            v[s[10]] = TMembers.Has(w, 10) ? _correlation.Update(close, volume) : 0;
+            // ln(V + 1) of the correlation and the log return of the Amihud ratio in one lane-form logarithm (the bits of
+            // each state's own scalar log: LogVolume(V) is Ratio.Log(V + 1, 1)).
+            double logVolume, logReturn;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var logs = Ratio.Log(Vector256.Create(volume + 1.0, close, 1.0, 1.0), Vector256.Create(1.0, _amihud.PreviousClose, 1.0, 1.0));
+                logVolume = logs.GetElement(0);
+                logReturn = logs.GetElement(1);
+            }
+            else
+            {
+                logVolume = PriceVolumeCorrelationState.LogVolume(volume);
+                logReturn = Ratio.Log(close, _amihud.PreviousClose);
+            }
+
+            v[s[10]] = TMembers.Has(w, 10) ? _correlation.UpdateWith(close, logVolume) : 0;
             // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state. It stays
             // here, not in the returns step: its compensated sum's schedule (1,024 updates) with the returns' moments
             // (16,800 together) would give that step a replay phase of 537,600 bars, a warm start's whole history.
-            v[s[11]] = TMembers.Has(w, 11) ? _amihud.Update(close, _quoteVolume ? c[QuoteVolume] : close * volume) : 0;
+            v[s[11]] = TMembers.Has(w, 11) ? _amihud.UpdateWith(close, logReturn, _quoteVolume ? c[QuoteVolume] : close * volume) : 0;
             v[s[12]] = TMembers.Has(w, 12) ? _roll.Update(close) : 0;
             // corwin_schultz_20 is a member of the range-volatility step, which has the bar's ln(H/L).
             v[s[13]] = OrderFlow.TakerBuyRatio(takerBuy, volume);
