@@ -77,6 +77,7 @@ internal static partial class StreamCatalog
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private MacdState _macd = new(12, 26, 9);
         private BollingerState _bands = new(20, 2.0);
+        private LogMemo _lnOi = new(); // OI is a snapshot carried forward: its log is taken when it changes
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
 
@@ -91,7 +92,7 @@ internal static partial class StreamCatalog
             v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(oi) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4))
             {
-                bool ready = _macd.Update(Derivatives.Log(oi));
+                bool ready = _macd.Update(_lnOi.Log(oi));
                 v[s[2]] = ready ? _macd.Macd : double.NaN;
                 v[s[3]] = ready ? _macd.Signal : double.NaN;
                 v[s[4]] = ready ? _macd.Histogram : double.NaN;
@@ -409,6 +410,7 @@ internal static partial class StreamCatalog
     {
         private readonly int _h1 = MemberBars(ctx, o, 1, Hour), _h4 = MemberBars(ctx, o, 2, TimeSpan.FromHours(4));
         private Ring _ratios = new(Math.Max(MemberBars(ctx, o, 1, Hour), MemberBars(ctx, o, 2, TimeSpan.FromHours(4)))); // one delay line for both changes
+        private LogMemo _topVsCrowd = new(); // both ratios are snapshots carried forward: the log is taken when one changes
 
         public Func<StreamContext, double> Bind(bool all) => Run;
 
@@ -424,7 +426,7 @@ internal static partial class StreamCatalog
             _ratios.Push(ratio);
             v[s[3]] = top;
             v[s[4]] = c[TopTraderPositionRatio];
-            v[s[5]] = Derivatives.LogRatio(top, ratio);
+            v[s[5]] = _topVsCrowd.LogRatio(top, ratio);
             v[s[6]] = c[TakerLongShortVolRatio];
             return 0;
         }
