@@ -160,6 +160,45 @@ public class StreamingTests
     }
 
     [Fact]
+    public void The_funding_schedule_follows_every_change_of_the_interval_or_the_settlement_time()
+    {
+        // The interval changes between settlements (and goes missing), the settlement time goes missing and comes back:
+        // the streamed minutes to funding and annualized rate equal batch at every bar.
+        var (_, loaded) = Loaded(Timeframe.OneHour, 600, 11);
+        var frame = loaded.WithFundingHistory(null);
+        var interval = new double[frame.Length];
+        var time = frame[MarketColumn.FundingTime].ToArray();
+        for (int t = 0; t < frame.Length; t++)
+        {
+            interval[t] = (t / 7 % 5) switch { 0 => 8, 1 => 4, 2 => double.NaN, 3 => 4, _ => 1 };
+            if (t % 53 < 3)
+            {
+                time[t] = double.NaN;
+            }
+        }
+
+        frame = frame.With(MarketColumn.FundingIntervalHours, interval).With(MarketColumn.FundingTime, time);
+        string[] names = ["minutes_to_funding", "funding_annualized"];
+        var batch = new FeatureEngineer().Compute(frame, names);
+        var engine = new StreamingFeatureEngine(frame.Timeframe, frame.Columns, names);
+        var bar = new StreamingBar();
+        var row = new double[names.Length];
+        int known = 0;
+        for (int t = 0; t < frame.Length; t++)
+        {
+            engine.Update(bar.Load(frame, t));
+            engine.CopyLatest(row);
+            known += double.IsNaN(row[0]) ? 0 : 1;
+            for (int k = 0; k < names.Length; k++)
+            {
+                Assert.True(batch[names[k]][t].Equals(row[k]), $"{names[k]}[{t}]: batch {batch[names[k]][t]:R}, stream {row[k]:R}");
+            }
+        }
+
+        Assert.True(known > frame.Length / 2, $"{known} bars with a known schedule");
+    }
+
+    [Fact]
     public void Warm_start_then_live_bars_equal_the_batch_engine_on_the_whole_frame()
     {
         var (_, frame) = Loaded(Timeframe.Parse("5m"), 12_000, 6);

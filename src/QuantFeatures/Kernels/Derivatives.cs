@@ -319,20 +319,34 @@ public static class Derivatives
     /// <param name="settlementTime">The last settlement's time (Unix ms, as the <c>funding_time</c> column holds it).</param>
     /// <param name="intervalHours">The interval in force, in hours.</param>
     /// <param name="decisionTime">The bar's decision time (Unix ms).</param>
-    public static double MinutesToFunding(double settlementTime, double intervalHours, long decisionTime)
+    public static double MinutesToFunding(double settlementTime, double intervalHours, long decisionTime) =>
+        FundingSchedule(settlementTime, intervalHours, out long scheduled, out long interval) ? MinutesToSettlement(scheduled, interval, decisionTime) : double.NaN;
+
+    /// <summary>The schedule <see cref="MinutesToFunding"/> counts from: the settlement time rounded to
+    /// the minute and the interval in ms; false when either is unknown (then the minutes are NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool FundingSchedule(double settlementTime, double intervalHours, out long scheduled, out long interval)
     {
+        scheduled = interval = 0;
         if (!double.IsFinite(settlementTime) || !(intervalHours > 0) || !double.IsFinite(intervalHours))
         {
-            return double.NaN;
+            return false;
         }
 
-        long interval = (long)Math.Round(intervalHours * 3_600_000.0);
+        interval = (long)Math.Round(intervalHours * 3_600_000.0);
         if (interval <= 0)
         {
-            return double.NaN;
+            return false;
         }
 
-        long scheduled = (long)Math.Round(settlementTime / 60_000.0, MidpointRounding.AwayFromZero) * 60_000L;
+        scheduled = (long)Math.Round(settlementTime / 60_000.0, MidpointRounding.AwayFromZero) * 60_000L;
+        return true;
+    }
+
+    /// <summary>Minutes from <paramref name="decisionTime"/> to the next settlement of a known schedule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double MinutesToSettlement(long scheduled, long interval, long decisionTime)
+    {
         long behind = decisionTime - scheduled;
         long k = behind <= interval ? 1 : (behind + interval - 1) / interval;
         return (scheduled + (k * interval) - decisionTime) / 60_000.0;

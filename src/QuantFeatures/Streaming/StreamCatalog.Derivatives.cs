@@ -231,6 +231,14 @@ internal static partial class StreamCatalog
     {
         private LagState _day = new(MemberBars(ctx, o, 1, Day));
 
+        // The settlement schedule of the last bar's funding time and interval (carried forward between settlements): the
+        // same inputs give the same schedule, so it is worked out again only when one of them changes.
+        private double _settlementTime = double.NaN;
+        private double _intervalHours = double.NaN;
+        private bool _scheduled;
+        private long _scheduledAt;
+        private long _intervalMs;
+
         public Func<StreamContext, double> Bind(bool all) => Run;
 
         private double Run(StreamContext c)
@@ -241,7 +249,14 @@ internal static partial class StreamCatalog
             v[s[0]] = rate;
             v[s[1]] = rate - _day.Update(rate);
             v[s[2]] = Derivatives.AnnualizedFunding(rate, interval);
-            v[s[3]] = Derivatives.MinutesToFunding(c[FundingTime], interval, c.DecisionTime);
+            double settlementTime = c[FundingTime];
+            if (settlementTime != _settlementTime || interval != _intervalHours) // NaN never equals: recomputed (to unknown)
+            {
+                (_settlementTime, _intervalHours) = (settlementTime, interval);
+                _scheduled = Derivatives.FundingSchedule(settlementTime, interval, out _scheduledAt, out _intervalMs);
+            }
+
+            v[s[3]] = _scheduled ? Derivatives.MinutesToSettlement(_scheduledAt, _intervalMs, c.DecisionTime) : double.NaN;
             v[s[4]] = Derivatives.RelativeDifference(close, mark);
             v[s[5]] = Derivatives.RelativeDifference(mark, c[IndexPrice]);
             return 0;

@@ -20,7 +20,7 @@ namespace QuantFeatures.Streaming;
 /// </remarks>
 public sealed partial class StreamingFeatureEngine
 {
-    private const int FormatVersion = 11; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept
+    private const int FormatVersion = 12; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept; 12: the funding step keeps the last settlement schedule
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
