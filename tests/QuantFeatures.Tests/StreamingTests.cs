@@ -107,7 +107,7 @@ public class StreamingTests
     [Fact]
     public void A_reused_bar_loads_exactly_what_a_fresh_bar_loads_across_frames_and_hand_set_values()
     {
-        var (_, full) = Loaded(Timeframe.OneHour, 50, 7);
+        var (_, full) = Loaded(Timeframe.OneHour, 150, 7);
         var f = full.ColumnArrays;
         double[] Col(MarketColumn c) => f[(int)c]!;
         var bare = MarketFrame.Create(Timeframe.OneHour, full.Time, Col(MarketColumn.Open), Col(MarketColumn.High), Col(MarketColumn.Low),
@@ -138,14 +138,15 @@ public class StreamingTests
         Same(bare, 7);
         Assert.True(double.IsNaN(reused[MarketColumn.Volume]));
 
-        // Read in order, the bar reads ahead in blocks: across block ends, to the frame's last bar (50 is not a multiple of
-        // the block), after jumps back and forth, after a hand-set value, and from a frame with fewer columns in between.
+        // Read in order, the bar reads ahead in blocks (64 bars): across block ends, to the frame's last bar (150 is not a
+        // multiple of the block), after jumps back and forth, after a hand-set value, and from a frame with fewer columns in
+        // between.
         for (int t = 0; t < full.Length; t++)
         {
             Same(full, t);
         }
 
-        foreach (int t in (ReadOnlySpan<int>)[20, 21, 22, 5, 6, 40, 41, 41, 42, 3, 49, 0, 1, 2, 17, 18])
+        foreach (int t in (ReadOnlySpan<int>)[20, 21, 22, 5, 6, 40, 41, 41, 42, 3, 49, 0, 1, 2, 17, 18, 62, 63, 64, 65, 127, 128, 129, 149, 100, 101])
         {
             Same(full, t);
         }
@@ -157,6 +158,16 @@ public class StreamingTests
         Same(bare, 33);
         Same(full, 34);
         Same(full, 35);
+
+        // Another frame with other values, in order too, taken turns with this one: no bar is served from the other's block.
+        var (_, other) = Loaded(Timeframe.OneHour, 150, 8);
+        for (int t = 70; t < 90; t++)
+        {
+            Same(other, t);
+            Same(other, t + 1);
+            Same(full, t + 2);
+            Same(full, t + 3);
+        }
     }
 
     [Fact]
