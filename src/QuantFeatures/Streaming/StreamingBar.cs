@@ -14,12 +14,12 @@ public sealed class StreamingBar
     private int[] _sourceColumns = [];
     private double[][] _sourceArrays = [];
 
-    // Bars read ahead when the frame is read in order: bars [_blockStart, _blockStart + _blockLength) of the source, column
-    // by column (source column k's bar j at k · BlockBars + j). A frame keeps one array per column, so one bar is a value in each of them, far
-    // apart; taking BlockBars bars of each column at a time reads every column's memory once per block instead of once
-    // per bar, each column's part in one run (measured here: about 250 ns less per update of the whole catalogue, the
-    // benchmark frame having 22 columns; 64 bars measured faster than 16 and than 256).
-    // A frame never changes, so the block stays valid while the source is the same frame.
+    // Bars read ahead when the frame is read in order: bars [_blockStart, _blockStart + _blockLength) of the source,
+    // column by column (source column k's bar j at k · BlockBars + j). A frame keeps one array per column, so one bar is
+    // a value in each of them, far apart; taking BlockBars bars of each column at a time reads every column's memory once
+    // per block, in one run, instead of once per bar (measured here: about 250 ns less per update of the whole catalogue,
+    // the benchmark frame having 22 columns; 64 bars measured faster than 16 and than 256). A frame never changes, so the
+    // block stays valid while the source is the same frame.
     private const int BlockBars = 64;
     private double[] _block = [];
     private int _blockStart;
