@@ -57,18 +57,9 @@ internal static partial class StreamCatalog
         });
     }
 
-    /// <summary><see cref="Derivatives.Log"/> of two values in one lane-form logarithm: Derivatives.Log(x) is ln(x / 1), and
-    /// the lane form of that ratio's logarithm gives the scalar bits.</summary>
-    private static (double X, double Y) LogPair(double x, double y)
-    {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return (Derivatives.Log(x), Derivatives.Log(y));
-        }
-
-        var logs = Ratio.Log(Vector256.Create(x, y, 1.0, 1.0), Vector256<double>.One);
-        return (logs.GetElement(0), logs.GetElement(1));
-    }
+    /// <summary><see cref="Derivatives.Log"/> of two values in one lane-form logarithm: Derivatives.Log(x) is
+    /// <c>Ratio.Log(x, 1)</c> bit for bit (x / 1 is x, and both are NaN outside (0, ∞)).</summary>
+    private static (double X, double Y) LogPair(double x, double y) => LogRatioPair(x, 1.0, y, 1.0);
 
     /// <summary>EMA(12, 26) of OI, MACD(12, 26, 9) of ln OI (NaN until ready, as the batch kernel on the shared ln OI
     /// column), and BBANDS(20, 2) of OI: upper, lower, and the position of OI between them.</summary>

@@ -206,25 +206,15 @@ internal static partial class StreamCatalog
                 lowOpen = Ratio.Log(low, open);
             }
 
-            // Two more logs, in one lane-form call: Yang–Zhang's overnight ln(O/C₋₁) and Corwin–Schultz's two-bar
-            // ln(max(H, H₋₁) / min(L, L₋₁)) (which it reads only when neither bar's range holds the other's).
-            double overnight, twoBar;
-            double twoBarHigh = CorwinSchultzState.TwoBarHigh(high, _corwinSchultz.PreviousHigh), twoBarLow = CorwinSchultzState.TwoBarLow(low, _corwinSchultz.PreviousLow);
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var more = Ratio.Log(Vector256.Create(open, twoBarHigh, 1.0, 1.0), Vector256.Create(_yangZhang.PreviousClose, twoBarLow, 1.0, 1.0));
-                overnight = more.GetElement(0);
-                twoBar = more.GetElement(1);
-            }
-            else
-            {
-                overnight = Ratio.Log(open, _yangZhang.PreviousClose);
-                twoBar = LogRatios.Log(twoBarHigh, twoBarLow);
-            }
-
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted;
+            // Two more logs, in one lane-form call: Yang–Zhang's overnight ln(O/C₋₁) and Corwin–Schultz's two-bar
+            // ln(max(H, H₋₁) / min(L, L₋₁)) (which it reads only when neither bar's range holds the other's).
+            var (overnight, twoBar) = TMembers.Has(w, 3) || TMembers.Has(w, 4)
+                ? LogRatioPair(open, _yangZhang.PreviousClose, CorwinSchultzState.TwoBarHigh(high, _corwinSchultz.PreviousHigh),
+                    CorwinSchultzState.TwoBarLow(low, _corwinSchultz.PreviousLow))
+                : (0.0, 0.0);
             v[s[0]] = TMembers.Has(w, 0) ? _parkinson.UpdateLogs(highLow) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _garmanKlass.UpdateLogs(highLow, closeOpen) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3))

@@ -19,15 +19,10 @@ internal static partial class StreamCatalog
             var gap = ctx.Feature("gap_detected");
             var completeness = ctx.Feature("data_completeness");
             bool coverage = ctx.Columns.Contains(IntrabarCoverage);
-            if (!ctx.Columns.Contains(Volume))
-            {
-                return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap), 0.0,
-                    coverage ? c[IntrabarCoverage] : 1.0);
-            }
-
-            var anomaly = ctx.Feature("volume_anomaly");
-            return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap), c.Value(anomaly),
-                coverage ? c[IntrabarCoverage] : 1.0);
+            bool volume = ctx.Columns.Contains(Volume); // without a volume there is no anomaly (the batch kernel's 0)
+            var anomaly = volume ? ctx.Feature("volume_anomaly") : default;
+            return c => QualityScoreState.Combine(c[Open], c[High], c[Low], c.Close, c.Value(completeness), c.Value(gap),
+                volume ? c.Value(anomaly) : 0.0, coverage ? c[IntrabarCoverage] : 1.0);
         });
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using QuantFeatures.Kernels;
 using QuantFeatures.Quality;
 using static QuantFeatures.MarketColumn;
@@ -117,18 +116,9 @@ internal static partial class StreamCatalog
             v[s[9]] = Ratio.Change(close, vwap);
             // ln(V + 1) of the correlation and the log return of the Amihud ratio in one lane-form logarithm (the bits of
             // each state's own scalar log: LogVolume(V) is Ratio.Log(V + 1, 1)).
-            double logVolume, logReturn;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var logs = Ratio.Log(Vector256.Create(volume + 1.0, close, 1.0, 1.0), Vector256.Create(1.0, _amihud.PreviousClose, 1.0, 1.0));
-                logVolume = logs.GetElement(0);
-                logReturn = logs.GetElement(1);
-            }
-            else
-            {
-                logVolume = PriceVolumeCorrelationState.LogVolume(volume);
-                logReturn = Ratio.Log(close, _amihud.PreviousClose);
-            }
+            var (logVolume, logReturn) = TMembers.Has(w, 10) || TMembers.Has(w, 11)
+                ? LogRatioPair(volume + 1.0, 1.0, close, _amihud.PreviousClose)
+                : (0.0, 0.0);
 
             v[s[10]] = TMembers.Has(w, 10) ? _correlation.UpdateWith(close, logVolume) : 0;
             // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state. It stays
