@@ -22,14 +22,22 @@ internal static partial class StreamCatalog
     {
         // The recursive indicators of OI (EMA, MACD of ln OI, TA-Lib's running sums of the bands).
         b.Fused("oi:recursive", ["oi_ema_12", "oi_ema_26", "oi_macd", "oi_macd_signal", "oi_macd_hist", "oi_bb_upper", "oi_bb_lower", "oi_bb_position"],
-            (_, o) => new OiRecursiveStep(o).Bind);
+            (ctx, o) =>
+            {
+                ctx.TakesLogs = true; // ln OI is the bar's logarithm (Derivatives.Log(x) is Ratio.Log(x, 1) bit for bit)
+                return new OiRecursiveStep(o).Bind;
+            });
 
         // Changes, averages and windows of OI of at most a day of bars, on the 1,024-update recomputation schedule or none.
         b.Fused("oi:windows",
         [
             "oi_change_1", "oi_change_5", "oi_change_20", "oi_velocity_1h", "oi_velocity_4h", "oi_velocity_24h", "oi_sma_20", "oi_sma_50",
             "oi_std_20", "oi_percentile_100", "oi_price_divergence_20", "oi_price_divergence_50", "oi_regime_5",
-        ], (ctx, o) => new OiWindowsStep(ctx, o).Bind);
+        ], (ctx, o) =>
+        {
+            ctx.TakesLogs = true; // ln OI and ln C are the bar's logarithms
+            return new OiWindowsStep(ctx, o).Bind;
+        });
 
         // Apart from the windows, so that they do not pull in the volume family's step through volume_sma_20.
         b.Step("oi_volume_divergence_20", ctx =>
@@ -37,10 +45,12 @@ internal static partial class StreamCatalog
             var volume = ctx.Feature("volume_sma_20");
             var oi = new LagState(20);
             var v = new LagState(20);
+            ctx.TakesLogs = true;
             return c =>
             {
-                // ln OI and ln volume_sma_20 (read at the bar), as the batch's shared ln columns.
-                var (a, l) = LogPair(c[OpenInterest], c.Value(volume));
+                // ln OI (the bar's) and ln volume_sma_20 (read at the bar), as the batch's shared ln columns
+                // (Derivatives.Log(x) is Ratio.Log(x, 1) bit for bit).
+                double a = c.Log(BarLog.OpenInterest), l = Ratio.Log(c.Value(volume), 1.0);
                 return (a - oi.Update(a)) - (l - v.Update(l));
             };
         });
@@ -57,10 +67,6 @@ internal static partial class StreamCatalog
         });
     }
 
-    /// <summary><see cref="Derivatives.Log"/> of two values in one lane-form logarithm: Derivatives.Log(x) is
-    /// <c>Ratio.Log(x, 1)</c> bit for bit (x / 1 is x, and both are NaN outside (0, ∞)).</summary>
-    private static (double X, double Y) LogPair(double x, double y) => LogRatioPair(x, 1.0, y, 1.0);
-
     /// <summary>EMA(12, 26) of OI, MACD(12, 26, 9) of ln OI (NaN until ready, as the batch kernel on the shared ln OI
     /// column), and BBANDS(20, 2) of OI: upper, lower, and the position of OI between them.</summary>
     private sealed class OiRecursiveStep(FusedOutputs o) : FusedStep(o)
@@ -68,7 +74,6 @@ internal static partial class StreamCatalog
         private EmaState _ema12 = new(12), _ema26 = new(26);
         private MacdState _macd = new(12, 26, 9);
         private BollingerState _bands = new(20, 2.0);
-        private LogMemo _lnOi = new(); // OI is a snapshot carried forward: its log is taken when it changes
 
         public Func<StreamContext, double> Bind(bool all) => all ? Run<AllMembers> : Run<SomeMembers>;
 
@@ -83,7 +88,7 @@ internal static partial class StreamCatalog
             v[s[1]] = TMembers.Has(w, 1) ? _ema26.Update(oi) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3) || TMembers.Has(w, 4))
             {
-                bool ready = _macd.Update(_lnOi.Log(oi));
+                bool ready = _macd.Update(c.Log(BarLog.OpenInterest));
                 v[s[2]] = ready ? _macd.Macd : double.NaN;
                 v[s[3]] = ready ? _macd.Signal : double.NaN;
                 v[s[4]] = ready ? _macd.Histogram : double.NaN;
@@ -153,7 +158,7 @@ internal static partial class StreamCatalog
             v[s[9]] = TMembers.Has(w, 9) ? _percentile.Update(oi) : 0;
             if (TMembers.Has(w, 10) || TMembers.Has(w, 11))
             {
-                var (a, p) = LogPair(oi, close); // ln OI and ln C once per bar, as the batch's shared columns
+                double a = c.Log(BarLog.OpenInterest), p = c.Log(BarLog.Close); // ln OI and ln C, as the batch's shared columns
                 v[s[10]] = (a - _lnOi.Back(19)) - (p - _lnClose.Back(19));
                 v[s[11]] = (a - _lnOi.Back(49)) - (p - _lnClose.Back(49));
                 _lnOi.Push(a);

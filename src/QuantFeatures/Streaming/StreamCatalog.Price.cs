@@ -38,7 +38,11 @@ internal static partial class StreamCatalog
         // Corwin–Schultz (a volume-family feature) shares the bar's ln(H/L) with the range estimators. Its sum's schedule
         // (1,024) with the moments' (160) gives the step a replay phase of 5,120 bars: at most ~7,200 bars in a warm start.
         b.Fused("price:range-volatility(20)", ["parkinson_vol_20", "garman_klass_vol_20", "rogers_satchell_vol_20", "yang_zhang_vol_20", "corwin_schultz_20"],
-            (_, o) => new PriceRangeVolatilityStep(o).Bind);
+            (ctx, o) =>
+            {
+                ctx.TakesLogs = true; // its log ratios are the bar's logarithms
+                return new PriceRangeVolatilityStep(o).Bind;
+            });
         b.Fused("price:kbar", ["kmid", "klen", "kmid2", "kup", "kup2", "klow", "klow2", "ksft", "ksft2"], (_, o) => new PriceKBarStep(o).Bind);
     }
 
@@ -172,9 +176,9 @@ internal static partial class StreamCatalog
     }
 
     /// <summary>The four 20-bar range volatilities of the bar's OHLC and the 20-bar Corwin–Schultz spread, each its own
-    /// state, fed the five distinct log ratios they take (ln H/L, C/O, H/O, L/O and O/C₋₁) computed once, four lanes at a
-    /// time with the lane form of <see cref="Ratio.Log(double, double)"/>, which gives the scalar bits each state would
-    /// compute itself.</summary>
+    /// state, fed the log ratios they take (ln H/L, C/O, H/O, L/O, O/C₋₁ and the two-bar range) from the bar's logarithms
+    /// (<see cref="StreamContext.Log"/>: the bits each state's own <see cref="Ratio.Log(double, double)"/> gives, C₋₁, H₋₁
+    /// and L₋₁ being the previous bar's, as the states keep them).</summary>
     private sealed class PriceRangeVolatilityStep(FusedOutputs o) : FusedStep(o)
     {
         private ParkinsonVolatilityState _parkinson = new(20);
@@ -188,33 +192,15 @@ internal static partial class StreamCatalog
         private double Run<TMembers>(StreamContext c)
             where TMembers : struct, IMembers
         {
-            double open = c[Open], high = c[High], low = c[Low], close = c.Close;
-            double highLow, closeOpen, highOpen, lowOpen;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var logs = Ratio.Log(Vector256.Create(high, close, high, low), Vector256.Create(low, open, open, open));
-                highLow = logs.GetElement(0);
-                closeOpen = logs.GetElement(1);
-                highOpen = logs.GetElement(2);
-                lowOpen = logs.GetElement(3);
-            }
-            else
-            {
-                highLow = Ratio.Log(high, low);
-                closeOpen = Ratio.Log(close, open);
-                highOpen = Ratio.Log(high, open);
-                lowOpen = Ratio.Log(low, open);
-            }
-
+            double high = c[High], low = c[Low], close = c.Close;
+            double highLow = c.Log(BarLog.HighLow), closeOpen = c.Log(BarLog.CloseOpen);
+            double highOpen = c.Log(BarLog.HighOpen), lowOpen = c.Log(BarLog.LowOpen);
             var v = c.Values;
             var s = Slots;
             ulong w = Wanted;
-            // Two more logs, in one lane-form call: Yang–Zhang's overnight ln(O/C₋₁) and Corwin–Schultz's two-bar
-            // ln(max(H, H₋₁) / min(L, L₋₁)) (which it reads only when neither bar's range holds the other's).
-            var (overnight, twoBar) = TMembers.Has(w, 3) || TMembers.Has(w, 4)
-                ? LogRatioPair(open, _yangZhang.PreviousClose, CorwinSchultzState.TwoBarHigh(high, _corwinSchultz.PreviousHigh),
-                    CorwinSchultzState.TwoBarLow(low, _corwinSchultz.PreviousLow))
-                : (0.0, 0.0);
+            // Yang–Zhang's overnight ln(O/C₋₁) and Corwin–Schultz's two-bar ln(max(H, H₋₁) / min(L, L₋₁)) (which it reads
+            // only when neither bar's range holds the other's).
+            double overnight = c.Log(BarLog.Overnight), twoBar = c.Log(BarLog.TwoBarRange);
             v[s[0]] = TMembers.Has(w, 0) ? _parkinson.UpdateLogs(highLow) : 0;
             v[s[1]] = TMembers.Has(w, 1) ? _garmanKlass.UpdateLogs(highLow, closeOpen) : 0;
             if (TMembers.Has(w, 2) || TMembers.Has(w, 3))

@@ -20,7 +20,11 @@ internal static partial class StreamCatalog
             "volume_change", "volume_sma_20", "volume_ratio_20", "volume_roc_10", "volume_zscore_20", "volume_spike_score", "cmf_20", "mfi_14",
             "vwap_20", "price_vs_vwap", "price_volume_corr_20", "amihud_20", "roll_spread_20", "taker_buy_ratio",
             "buy_sell_ratio", "cvd_20", "vpin_50", "avg_trade_size", "volume_anomaly",
-        ], (ctx, o) => new VolumeWindowsStep(ctx, o).Bind);
+        ], (ctx, o) =>
+        {
+            ctx.TakesLogs = true; // ln(V + 1) and the one-bar log return are the bar's logarithms
+            return new VolumeWindowsStep(ctx, o).Bind;
+        });
 
         b.Fused("volume:session", ["vwap_session", "price_vs_vwap_session"], (_, o) => new VolumeSessionStep(o).Bind);
         b.Step("turnover_ratio_24h", ctx =>
@@ -114,11 +118,9 @@ internal static partial class StreamCatalog
             double vwap = TMembers.Has(w, 8) || TMembers.Has(w, 9) ? _vwap.Update(high, low, close, volume) : 0;
             v[s[8]] = vwap;
             v[s[9]] = Ratio.Change(close, vwap);
-            // ln(V + 1) of the correlation and the log return of the Amihud ratio in one lane-form logarithm (the bits of
-            // each state's own scalar log: LogVolume(V) is Ratio.Log(V + 1, 1)).
-            var (logVolume, logReturn) = TMembers.Has(w, 10) || TMembers.Has(w, 11)
-                ? LogRatioPair(volume + 1.0, 1.0, close, _amihud.PreviousClose)
-                : (0.0, 0.0);
+            // ln(V + 1) of the correlation and the log return of the Amihud ratio, from the bar's logarithms (the bits of each
+            // state's own scalar log: LogVolume(V) is Ratio.Log(V + 1, 1), and the state's previous close is the previous bar's).
+            double logVolume = c.Log(BarLog.Volume), logReturn = c.Log(BarLog.Return);
 
             v[s[10]] = TMembers.Has(w, 10) ? _correlation.UpdateWith(close, logVolume) : 0;
             // The log return is log_return_1's step (ln(C_t / C_(t-1)), NaN at the first bar), kept in the state. It stays

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using QuantFeatures.Kernels;
-
 namespace QuantFeatures.Streaming;
 
 /// <summary>
@@ -17,20 +13,6 @@ internal static partial class StreamCatalog
 
     /// <summary>Whether the feature has a stream.</summary>
     public static bool Has(string name) => Factories.ContainsKey(name);
-
-    /// <summary><c>Ratio.Log(a1, b1)</c> and <c>Ratio.Log(a2, b2)</c> in one lane-form logarithm, which gives each lane
-    /// the scalar bits (a step taking two logs of the bar at once).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (double First, double Second) LogRatioPair(double a1, double b1, double a2, double b2)
-    {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return (Ratio.Log(a1, b1), Ratio.Log(a2, b2));
-        }
-
-        var logs = Ratio.Log(Vector256.Create(a1, a2, 1.0, 1.0), Vector256.Create(b1, b2, 1.0, 1.0));
-        return (logs.GetElement(0), logs.GetElement(1));
-    }
 
     /// <summary>The factory of a feature's stream.</summary>
     public static bool TryGet(string name, out Func<StreamContext, FeatureStream> factory) => Factories.TryGetValue(name, out factory!);

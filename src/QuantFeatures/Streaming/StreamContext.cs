@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using QuantFeatures.Kernels;
+
 namespace QuantFeatures.Streaming;
 
 /// <summary>
@@ -33,6 +37,7 @@ internal sealed class StreamContext
         Settlements = main.Settlements;
         Bar = new StreamingBar();
         Values = new double[main.Values.Length];
+        TakesLogs = main.TakesLogs;
     }
 
     /// <summary>A context of the same engine for streams stepped on another thread (see the private constructor).</summary>
@@ -107,6 +112,73 @@ internal sealed class StreamContext
         return new FusedMember(outputs, output, bind);
     }
 
+    /// <summary>Whether a step reads the bar's logarithms (<see cref="Log"/>): then the engine takes them before the steps.</summary>
+    internal bool TakesLogs { get; set; }
+
+    /// <summary>The previous bar's close, high and low (NaN before the first bar), from which the bar's logarithms take the
+    /// overnight, two-bar and one-bar log ratios; kept by <see cref="EndBar"/> and in a snapshot.</summary>
+    internal double PreviousClose { get; set; } = double.NaN;
+
+    /// <inheritdoc cref="PreviousClose"/>
+    internal double PreviousHigh { get; set; } = double.NaN;
+
+    /// <inheritdoc cref="PreviousClose"/>
+    internal double PreviousLow { get; set; } = double.NaN;
+
+    private readonly double[] _logs = new double[12];
+
+    /// <summary>The bar's logarithm <paramref name="k"/> (one of the <see cref="BarLog"/> constants), taken by
+    /// <see cref="BeginBar"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Log(int k) => _logs[k];
+
+    /// <summary>
+    /// Takes the logarithms of the bar that several steps read (<see cref="BarLog"/>), each as
+    /// <see cref="Ratio.Log(double, double)"/> gives it, in three lane-form calls one after another: a logarithm's latency is
+    /// long, and independent ones issued together cost about one, where a step taking its own waits for it each time.
+    /// </summary>
+    internal void BeginBar()
+    {
+        if (!TakesLogs)
+        {
+            return;
+        }
+
+        var b = Bar.Values;
+        double open = b[(int)MarketColumn.Open], high = b[(int)MarketColumn.High], low = b[(int)MarketColumn.Low];
+        double close = b[(int)MarketColumn.Close], volume = b[(int)MarketColumn.Volume], openInterest = b[(int)MarketColumn.OpenInterest];
+        double twoBarHigh = CorwinSchultzState.TwoBarHigh(high, PreviousHigh), twoBarLow = CorwinSchultzState.TwoBarLow(low, PreviousLow);
+        var logs = _logs.AsSpan();
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Ratio.Log(Vector256.Create(high, close, high, low), Vector256.Create(low, open, open, open)).CopyTo(logs);
+            Ratio.Log(Vector256.Create(open, twoBarHigh, volume + 1.0, close), Vector256.Create(PreviousClose, twoBarLow, 1.0, PreviousClose))
+                .CopyTo(logs[4..]);
+            Ratio.Log(Vector256.Create(openInterest, close, 1.0, 1.0), Vector256<double>.One).CopyTo(logs[8..]);
+            return;
+        }
+
+        logs[BarLog.HighLow] = Ratio.Log(high, low);
+        logs[BarLog.CloseOpen] = Ratio.Log(close, open);
+        logs[BarLog.HighOpen] = Ratio.Log(high, open);
+        logs[BarLog.LowOpen] = Ratio.Log(low, open);
+        logs[BarLog.Overnight] = Ratio.Log(open, PreviousClose);
+        logs[BarLog.TwoBarRange] = Ratio.Log(twoBarHigh, twoBarLow);
+        logs[BarLog.Volume] = Ratio.Log(volume + 1.0, 1.0);
+        logs[BarLog.Return] = Ratio.Log(close, PreviousClose);
+        logs[BarLog.OpenInterest] = Ratio.Log(openInterest, 1.0);
+        logs[BarLog.Close] = Ratio.Log(close, 1.0);
+    }
+
+    /// <summary>Keeps the bar's close, high and low as the previous bar's for the next one.</summary>
+    internal void EndBar()
+    {
+        var b = Bar.Values;
+        PreviousClose = b[(int)MarketColumn.Close];
+        PreviousHigh = b[(int)MarketColumn.High];
+        PreviousLow = b[(int)MarketColumn.Low];
+    }
+
     /// <summary>Bars of a horizon at the engine's timeframe (the catalogue offers the feature only where this is whole).</summary>
     public int Bars(TimeSpan horizon) =>
         Timeframe.TryGetBars(horizon, out int bars) ? bars : throw new ArgumentException($"Horizon {horizon} is not a whole multiple of the timeframe {Timeframe}.");
@@ -116,4 +188,39 @@ internal sealed class StreamContext
 internal sealed class StreamLinks
 {
     public List<int> Features { get; } = [];
+}
+
+/// <summary>The logarithms of the bar a step reads with <see cref="StreamContext.Log"/> (each <c>Ratio.Log(a, b)</c>, NaN
+/// unless a / b is positive and finite; C₋₁, H₋₁, L₋₁ are the previous bar's).</summary>
+internal static class BarLog
+{
+    /// <summary>ln(H / L).</summary>
+    public const int HighLow = 0;
+
+    /// <summary>ln(C / O).</summary>
+    public const int CloseOpen = 1;
+
+    /// <summary>ln(H / O).</summary>
+    public const int HighOpen = 2;
+
+    /// <summary>ln(L / O).</summary>
+    public const int LowOpen = 3;
+
+    /// <summary>ln(O / C₋₁), the overnight return.</summary>
+    public const int Overnight = 4;
+
+    /// <summary>ln(max(H, H₋₁) / min(L, L₋₁)), the two-bar range.</summary>
+    public const int TwoBarRange = 5;
+
+    /// <summary>ln(V + 1).</summary>
+    public const int Volume = 6;
+
+    /// <summary>ln(C / C₋₁), the one-bar log return.</summary>
+    public const int Return = 7;
+
+    /// <summary>ln OI.</summary>
+    public const int OpenInterest = 8;
+
+    /// <summary>ln C.</summary>
+    public const int Close = 9;
 }

@@ -186,10 +186,13 @@ public sealed partial class StreamingFeatureEngine
                 }
 
                 ctx.Serial = t + 1;
+                ctx.BeginBar();
                 for (int j = 0; j < steps.Length; j++)
                 {
                     values[slots[j]] = steps[j](ctx);
                 }
+
+                ctx.EndBar();
             }
         }
     }

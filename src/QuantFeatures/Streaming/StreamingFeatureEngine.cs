@@ -20,7 +20,7 @@ namespace QuantFeatures.Streaming;
 /// </remarks>
 public sealed partial class StreamingFeatureEngine
 {
-    private const int FormatVersion = 12; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept; 12: the funding step keeps the last settlement schedule
+    private const int FormatVersion = 13; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept; 12: the funding step keeps the last settlement schedule; 13: the previous bar's close, high and low are kept once (the bar's logarithms), not by the OI and volume steps
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
@@ -317,6 +317,7 @@ public sealed partial class StreamingFeatureEngine
 
         _previewBuffer.SetLength(0);
         _values.CopyTo(_previewValues, 0);
+        var (previousClose, previousHigh, previousLow) = (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow);
         using (var w = new BinaryWriter(_previewBuffer, Encoding.UTF8, leaveOpen: true))
         {
             StateGraph.Write(w, RootObjects());
@@ -332,6 +333,7 @@ public sealed partial class StreamingFeatureEngine
         }
 
         _previewValues.CopyTo(_values, 0);
+        (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow) = (previousClose, previousHigh, previousLow);
         _ctx.Serial = BarCount;
     }
 
@@ -345,6 +347,9 @@ public sealed partial class StreamingFeatureEngine
         WriteHeader(w);
         w.Write(BarCount);
         w.Write(_lastOpenTime);
+        w.Write(_ctx.PreviousClose);
+        w.Write(_ctx.PreviousHigh);
+        w.Write(_ctx.PreviousLow);
         w.Write(_values.Length);
         foreach (double v in _values)
         {
@@ -404,6 +409,7 @@ public sealed partial class StreamingFeatureEngine
 
         long bars = r.ReadInt64();
         long last = r.ReadInt64();
+        double previousClose = r.ReadDouble(), previousHigh = r.ReadDouble(), previousLow = r.ReadDouble();
         int count = r.ReadInt32();
         if (count != _values.Length)
         {
@@ -427,6 +433,7 @@ public sealed partial class StreamingFeatureEngine
         _ctx.Settlements.Clear();
         _ctx.Settlements.AddRange(list);
         values.CopyTo(_values, 0);
+        (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow) = (previousClose, previousHigh, previousLow);
         BarCount = bars;
         _lastOpenTime = last;
         _ctx.Serial = bars;
@@ -486,6 +493,7 @@ public sealed partial class StreamingFeatureEngine
 
         var ctx = _ctx;
         ctx.Serial = BarCount + 1;
+        ctx.BeginBar();
         var steps = _runSteps;
         var slots = _runSlots;
         var values = _values;
@@ -493,6 +501,8 @@ public sealed partial class StreamingFeatureEngine
         {
             values[slots[i]] = steps[i](ctx);
         }
+
+        ctx.EndBar();
     }
 
     private int Resolve(string name)
