@@ -241,9 +241,9 @@ public static partial class Indicators
 }
 
 /// <summary>
-/// The last inputs and value of <see cref="Derivatives.Log"/> or <see cref="Derivatives.LogRatio"/>, for inputs that repeat
-/// from bar to bar (snapshots carried forward: OI, the long/short ratios). Equal inputs (<c>==</c>) give the same bits —
-/// in the functions' domain equal values are the same bits, and ±0 is outside it (NaN) — so a repeat returns the kept value.
+/// The last inputs and value of <see cref="Derivatives.LogRatio"/>, for inputs that repeat from bar to bar (snapshots
+/// carried forward: the long/short ratios). Equal inputs (<c>==</c>) give the same bits — in the function's domain equal
+/// values are the same bits, and ±0 is outside it (NaN) — so a repeat returns the kept value.
 /// </summary>
 internal struct LogMemo
 {
@@ -252,19 +252,6 @@ internal struct LogMemo
     private double _value;
 
     public LogMemo() => _a = _b = _value = double.NaN;
-
-    /// <summary><see cref="Derivatives.Log"/> of <paramref name="x"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Log(double x)
-    {
-        if (x != _a) // NaN is never equal, so it is recomputed (to NaN)
-        {
-            _a = x;
-            _value = Derivatives.Log(x);
-        }
-
-        return _value;
-    }
 
     /// <summary><see cref="Derivatives.LogRatio"/> of <paramref name="a"/> and <paramref name="b"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -116,16 +116,10 @@ internal sealed class StreamContext
     internal bool TakesLogs { get; set; }
 
     /// <summary>The previous bar's close, high and low (NaN before the first bar), from which the bar's logarithms take the
-    /// overnight, two-bar and one-bar log ratios; kept by <see cref="EndBar"/> and in a snapshot.</summary>
-    internal double PreviousClose { get; set; } = double.NaN;
+    /// overnight, two-bar and one-bar log ratios; kept by <see cref="EndBar"/>, in a snapshot and across a preview.</summary>
+    internal PreviousBar Previous { get; set; } = PreviousBar.None;
 
-    /// <inheritdoc cref="PreviousClose"/>
-    internal double PreviousHigh { get; set; } = double.NaN;
-
-    /// <inheritdoc cref="PreviousClose"/>
-    internal double PreviousLow { get; set; } = double.NaN;
-
-    private readonly double[] _logs = new double[12];
+    private readonly double[] _logs = new double[12]; // the BarLog values, and two unused lanes of the third four-lane call
 
     /// <summary>The bar's logarithm <paramref name="k"/> (one of the <see cref="BarLog"/> constants), taken by
     /// <see cref="BeginBar"/>.</summary>
@@ -147,12 +141,13 @@ internal sealed class StreamContext
         var b = Bar.Values;
         double open = b[(int)MarketColumn.Open], high = b[(int)MarketColumn.High], low = b[(int)MarketColumn.Low];
         double close = b[(int)MarketColumn.Close], volume = b[(int)MarketColumn.Volume], openInterest = b[(int)MarketColumn.OpenInterest];
-        double twoBarHigh = CorwinSchultzState.TwoBarHigh(high, PreviousHigh), twoBarLow = CorwinSchultzState.TwoBarLow(low, PreviousLow);
+        var (previousClose, previousHigh, previousLow) = Previous;
+        double twoBarHigh = CorwinSchultzState.TwoBarHigh(high, previousHigh), twoBarLow = CorwinSchultzState.TwoBarLow(low, previousLow);
         var logs = _logs.AsSpan();
         if (Vector256.IsHardwareAccelerated)
         {
             Ratio.Log(Vector256.Create(high, close, high, low), Vector256.Create(low, open, open, open)).CopyTo(logs);
-            Ratio.Log(Vector256.Create(open, twoBarHigh, volume + 1.0, close), Vector256.Create(PreviousClose, twoBarLow, 1.0, PreviousClose))
+            Ratio.Log(Vector256.Create(open, twoBarHigh, volume + 1.0, close), Vector256.Create(previousClose, twoBarLow, 1.0, previousClose))
                 .CopyTo(logs[4..]);
             Ratio.Log(Vector256.Create(openInterest, close, 1.0, 1.0), Vector256<double>.One).CopyTo(logs[8..]);
             return;
@@ -162,10 +157,10 @@ internal sealed class StreamContext
         logs[BarLog.CloseOpen] = Ratio.Log(close, open);
         logs[BarLog.HighOpen] = Ratio.Log(high, open);
         logs[BarLog.LowOpen] = Ratio.Log(low, open);
-        logs[BarLog.Overnight] = Ratio.Log(open, PreviousClose);
+        logs[BarLog.Overnight] = Ratio.Log(open, previousClose);
         logs[BarLog.TwoBarRange] = Ratio.Log(twoBarHigh, twoBarLow);
         logs[BarLog.Volume] = Ratio.Log(volume + 1.0, 1.0);
-        logs[BarLog.Return] = Ratio.Log(close, PreviousClose);
+        logs[BarLog.Return] = Ratio.Log(close, previousClose);
         logs[BarLog.OpenInterest] = Ratio.Log(openInterest, 1.0);
         logs[BarLog.Close] = Ratio.Log(close, 1.0);
     }
@@ -174,9 +169,7 @@ internal sealed class StreamContext
     internal void EndBar()
     {
         var b = Bar.Values;
-        PreviousClose = b[(int)MarketColumn.Close];
-        PreviousHigh = b[(int)MarketColumn.High];
-        PreviousLow = b[(int)MarketColumn.Low];
+        Previous = new(b[(int)MarketColumn.Close], b[(int)MarketColumn.High], b[(int)MarketColumn.Low]);
     }
 
     /// <summary>Bars of a horizon at the engine's timeframe (the catalogue offers the feature only where this is whole).</summary>
@@ -188,6 +181,13 @@ internal sealed class StreamContext
 internal sealed class StreamLinks
 {
     public List<int> Features { get; } = [];
+}
+
+/// <summary>The previous bar's close, high and low (<see cref="StreamContext.Previous"/>).</summary>
+internal readonly record struct PreviousBar(double Close, double High, double Low)
+{
+    /// <summary>Before the first bar: every value NaN.</summary>
+    public static PreviousBar None { get; } = new(double.NaN, double.NaN, double.NaN);
 }
 
 /// <summary>The logarithms of the bar a step reads with <see cref="StreamContext.Log"/> (each <c>Ratio.Log(a, b)</c>, NaN

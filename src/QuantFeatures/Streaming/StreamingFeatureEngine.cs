@@ -317,7 +317,7 @@ public sealed partial class StreamingFeatureEngine
 
         _previewBuffer.SetLength(0);
         _values.CopyTo(_previewValues, 0);
-        var (previousClose, previousHigh, previousLow) = (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow);
+        var previous = _ctx.Previous;
         using (var w = new BinaryWriter(_previewBuffer, Encoding.UTF8, leaveOpen: true))
         {
             StateGraph.Write(w, RootObjects());
@@ -333,7 +333,7 @@ public sealed partial class StreamingFeatureEngine
         }
 
         _previewValues.CopyTo(_values, 0);
-        (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow) = (previousClose, previousHigh, previousLow);
+        _ctx.Previous = previous;
         _ctx.Serial = BarCount;
     }
 
@@ -347,9 +347,9 @@ public sealed partial class StreamingFeatureEngine
         WriteHeader(w);
         w.Write(BarCount);
         w.Write(_lastOpenTime);
-        w.Write(_ctx.PreviousClose);
-        w.Write(_ctx.PreviousHigh);
-        w.Write(_ctx.PreviousLow);
+        w.Write(_ctx.Previous.Close);
+        w.Write(_ctx.Previous.High);
+        w.Write(_ctx.Previous.Low);
         w.Write(_values.Length);
         foreach (double v in _values)
         {
@@ -409,7 +409,7 @@ public sealed partial class StreamingFeatureEngine
 
         long bars = r.ReadInt64();
         long last = r.ReadInt64();
-        double previousClose = r.ReadDouble(), previousHigh = r.ReadDouble(), previousLow = r.ReadDouble();
+        var previous = new PreviousBar(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
         int count = r.ReadInt32();
         if (count != _values.Length)
         {
@@ -433,7 +433,7 @@ public sealed partial class StreamingFeatureEngine
         _ctx.Settlements.Clear();
         _ctx.Settlements.AddRange(list);
         values.CopyTo(_values, 0);
-        (_ctx.PreviousClose, _ctx.PreviousHigh, _ctx.PreviousLow) = (previousClose, previousHigh, previousLow);
+        _ctx.Previous = previous;
         BarCount = bars;
         _lastOpenTime = last;
         _ctx.Serial = bars;
