@@ -301,15 +301,9 @@ public struct CorwinSchultzState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double UpdateWith(double high, double low, double logRange) => UpdateWith(high, low, logRange, double.NaN, false);
 
-    /// <summary>The previous bar's high (NaN before the first bar).</summary>
-    internal readonly double PreviousHigh => _previousHigh;
-
-    /// <summary>The previous bar's low (NaN before the first bar).</summary>
-    internal readonly double PreviousLow => _previousLow;
-
     /// <summary><see cref="UpdateWith(double, double, double)"/> given also <c>ln(max(H, H₋₁) / min(L, L₋₁))</c> with the
-    /// previous bar's <see cref="PreviousHigh"/> and <see cref="PreviousLow"/> (as <see cref="LogRatios.Log"/> gives it: the
-    /// range-volatility step takes it with another log, four lanes at a time).</summary>
+    /// previous bar's high and low (as <see cref="LogRatios.Log"/> gives it: the streaming engine takes it with the bar's
+    /// other logarithms).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double UpdateWith(double high, double low, double logRange, double twoBarLog) => UpdateWith(high, low, logRange, twoBarLog, true);
 
@@ -350,11 +344,8 @@ public struct AmihudState
     /// <summary>Adds the next bar (close and traded value) and returns the mean term over the window.</summary>
     public double Update(double close, double dollarVolume) => UpdateWith(close, Ratio.Log(close, _previousClose), dollarVolume);
 
-    /// <summary>The previous bar's close (NaN before the first bar).</summary>
-    internal readonly double PreviousClose => _previousClose;
-
-    /// <summary><see cref="Update"/> given the log return <c>Ratio.Log(close, PreviousClose)</c> (the volume windows step
-    /// takes it with another log, four lanes at a time).</summary>
+    /// <summary><see cref="Update"/> given the log return <c>Ratio.Log(close, C₋₁)</c> with the previous bar's close (the
+    /// streaming engine takes it with the bar's other logarithms).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double UpdateWith(double close, double logReturn, double dollarVolume)
     {

@@ -465,11 +465,8 @@ public struct YangZhangVolatilityState
     public double Update(double open, double high, double low, double close) =>
         UpdateLogs(LogRatios.Log(open, _previousClose), LogRatios.Log(close, open), LogRatios.Log(high, open), LogRatios.Log(low, open), close);
 
-    /// <summary>The close of the previous bar (NaN before the first): the overnight return's base.</summary>
-    internal readonly double PreviousClose => _previousClose;
-
     /// <summary><see cref="Update"/> given ln(O/C₋₁), ln(C/O), ln(H/O) and ln(L/O) (as <see cref="Ratio.Log(double, double)"/>
-    /// gives them, C₋₁ = <see cref="PreviousClose"/>) and the close.</summary>
+    /// gives them, C₋₁ the previous bar's close) and the close.</summary>
     internal double UpdateLogs(double lnOvernight, double lnCloseOpen, double lnHighOpen, double lnLowOpen, double close)
     {
         _rs.UpdateLogs(lnHighOpen, lnLowOpen, lnCloseOpen);
