@@ -237,6 +237,41 @@ public class StreamingTests
     }
 
     [Fact]
+    public void A_selection_in_any_order_or_part_reads_each_feature_at_its_own_place()
+    {
+        // The engine keeps values at catalogue positions and copies the row run by run: the catalogue reversed (every run a
+        // lone value), a shuffled part of it (fused steps with members left out, features whose dependencies are not
+        // asked for), and the catalogue order (one run) each give every feature's batch value in its own column.
+        var (_, frame) = Loaded(Timeframe.Parse("5m"), 3_000, 7);
+        var bare = frame.WithFundingHistory(null);
+        var all = FeatureCatalog.Default.AvailableFor(bare).Where(f => StreamCatalog.Has(f.Name)).Select(f => f.Name).ToArray();
+        var rnd = new Random(11);
+        string[][] selections =
+        [
+            [.. all.Reverse()],
+            [.. all.Where((_, i) => i % 3 != 1).OrderBy(_ => rnd.Next())],
+            ["quality_score", "kmid", "sma_200", "return_1", "ls_ratio_percentile_30d", "oi_volume_divergence_20"],
+            all,
+        ];
+        var batch = new FeatureEngineer().Compute(bare, all);
+        foreach (var names in selections)
+        {
+            var engine = new StreamingFeatureEngine(bare.Timeframe, bare.Columns, names);
+            var bar = new StreamingBar();
+            var row = new double[names.Length];
+            for (int t = 0; t < bare.Length; t++)
+            {
+                engine.Update(bar.Load(bare, t));
+                engine.CopyLatest(row);
+                for (int k = 0; k < names.Length; k++)
+                {
+                    Assert.True(batch[names[k]][t].Equals(row[k]), $"{names[k]}[{t}] of {names.Length}: batch {batch[names[k]][t]:R}, stream {row[k]:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_snapshot_is_refused_by_an_engine_of_another_configuration()
     {
         var (_, frame) = Loaded(Timeframe.OneHour, 200, 7);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantFeatures.Streaming;
 
 /// <summary>The incremental form of one catalogue feature: called exactly once per committed bar, in engine order.</summary>
@@ -24,31 +26,26 @@ internal abstract class FeatureStream
 }
 
 /// <summary>
-/// Where a fused step writes its members' values: the engine's value index of each member (set as the engine creates
-/// the member), or its scratch index for a member the engine does not compute. A fused step computes several features
-/// of one family in one call per bar, so the engine pays one indirect call for all of them.
+/// A fused step's members and which of them the engine computes. A fused step computes several features of one family
+/// in one call per bar, so the engine pays one indirect call for all of them; it writes each member's value at the
+/// member's catalogue position in the engine's values (<see cref="StreamCatalog.Position"/>), computed or not.
 /// </summary>
 internal sealed class FusedOutputs
 {
     internal FusedOutputs(IReadOnlyList<string> names)
     {
         Names = names;
-        Slots = new int[names.Count];
-        Array.Fill(Slots, -1);
         if (names.Count > 64)
         {
             throw new ArgumentException($"A fused step has at most 64 members; {names.Count} given.", nameof(names));
         }
     }
 
-    /// <summary>The members, in the order of <see cref="Slots"/>.</summary>
+    /// <summary>The members (member k is bit k of <see cref="Wanted"/>).</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>The engine's value index of each member (−1 until the engine resolves it to a member or its scratch).</summary>
-    public int[] Slots { get; }
-
     /// <summary>The members the engine computes, bit k for member k (set once its streams exist): a step may skip the
-    /// states of the others, whose values go to the scratch value and are never read.</summary>
+    /// states of the others, whose values are never read.</summary>
     public ulong Wanted { get; internal set; }
 
     /// <summary>Whether the engine computes every member (then a step runs without testing <see cref="Wanted"/>).</summary>
@@ -79,14 +76,24 @@ internal sealed class FusedMember(FusedOutputs outputs, int output, Func<bool, F
     public override Func<StreamContext, double>? AsStep() => bind?.Invoke(Outputs.All);
 }
 
-/// <summary>The state of a fused step: where it writes its members' values and which of them are computed.</summary>
+/// <summary>
+/// The state of a fused step: which of its members are computed, and where it writes their values. A step keeps its
+/// members' positions (<see cref="At"/>) in static read-only fields, which the optimizing JIT takes as constants, and
+/// writes through <see cref="ValuesOf"/>, whose length is a constant too: each member's write is then one store, with
+/// neither a position to load nor a bounds check.
+/// </summary>
 internal abstract class FusedStep(FusedOutputs outputs)
 {
-    /// <summary>Member k's value index (<see cref="FusedOutputs.Slots"/>).</summary>
-    protected int[] Slots { get; } = outputs.Slots;
-
     /// <summary>The members the engine computes (<see cref="FusedOutputs.Wanted"/>; set after the step is created).</summary>
     protected ulong Wanted => outputs.Wanted;
+
+    /// <summary>The value position of member <paramref name="k"/> of <paramref name="names"/> (the step's static names, as
+    /// registered): its catalogue position.</summary>
+    protected static int At(IReadOnlyList<string> names, int k) => StreamCatalog.Position(names[k]);
+
+    /// <summary>The context's values, every catalogue position and the scratch value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static Span<double> ValuesOf(StreamContext c) => c.Values.AsSpan(0, StreamCatalog.ValueCount);
 }
 
 /// <summary>Which members of a fused step are computed, as a type: a step's <c>Run&lt;T&gt;</c> is compiled once for
@@ -110,5 +117,6 @@ internal readonly struct SomeMembers : IMembers
     public static bool Has(ulong wanted, int member) => (wanted & (1UL << member)) != 0;
 }
 
-/// <summary>A reference to another feature's value at the current bar, resolved when a stream is created.</summary>
+/// <summary>A reference to another feature's value at the current bar, resolved when a stream is created: the position of
+/// its value (<see cref="StreamCatalog.Position"/>).</summary>
 internal readonly record struct FeatureHandle(int Index);

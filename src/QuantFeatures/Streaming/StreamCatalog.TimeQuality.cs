@@ -9,7 +9,7 @@ internal static partial class StreamCatalog
     static partial void RegisterTimeQuality(Builder b)
     {
         // volume_anomaly is a member of the volume windows step, whose volume_zscore_20 keeps the same moments of the volume.
-        b.Fused("time-quality", ["hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "data_completeness"],
+        b.Fused("time-quality", TimeQualityStep.Names,
             (ctx, o) => new TimeQualityStep(ctx, o).Bind);
 
         // The score combines the bar's flags as the batch kernel does: a stream of its own, so that the calendar or the gap
@@ -29,6 +29,15 @@ internal static partial class StreamCatalog
     /// <summary>The calendar encodings, the gap flag and the completeness of the bar's columns (as the batch kernels).</summary>
     private sealed class TimeQualityStep : FusedStep
     {
+        /// <summary>The members, in the order of <see cref="FusedOutputs.Names"/>.</summary>
+        internal static readonly string[] Names = [
+            "hour_sin", "hour_cos", "dow_sin", "dow_cos", "gap_detected", "data_completeness",
+        ];
+
+        // The members' value positions (their catalogue positions): constants to the JIT, so each write is one store.
+        private static readonly int P0 = At(Names, 0), P1 = At(Names, 1), P2 = At(Names, 2), P3 = At(Names, 3),
+            P4 = At(Names, 4), P5 = At(Names, 5);
+
         private readonly CalendarStep _calendar;
         private readonly (int Start, int Length)[] _counted;
         private GapState _gap;
@@ -53,20 +62,19 @@ internal static partial class StreamCatalog
         private double Run<TMembers>(StreamContext c)
             where TMembers : struct, IMembers
         {
-            var v = c.Values;
-            var s = Slots;
+            var v = ValuesOf(c);
             ulong w = Wanted; // the states of members the engine does not compute are skipped (their values are never read)
             if (TMembers.Has(w, 0) || TMembers.Has(w, 1) || TMembers.Has(w, 2) || TMembers.Has(w, 3))
             {
                 var calendar = _calendar.Outputs;
                 _calendar.Step(c);
-                v[s[0]] = calendar[0];
-                v[s[1]] = calendar[1];
-                v[s[2]] = calendar[2];
-                v[s[3]] = calendar[3];
+                v[P0] = calendar[0];
+                v[P1] = calendar[1];
+                v[P2] = calendar[2];
+                v[P3] = calendar[3];
             }
 
-            v[s[4]] = TMembers.Has(w, 4) ? _gap.Update(c.OpenTime) : 0;
+            v[P4] = TMembers.Has(w, 4) ? _gap.Update(c.OpenTime) : 0;
             if (TMembers.Has(w, 5))
             {
                 var bar = c.Bar.Values.AsSpan();
@@ -76,7 +84,7 @@ internal static partial class StreamCatalog
                     present += DataCompletenessState.Present(bar.Slice(start, length));
                 }
 
-                v[s[5]] = _completeness.Share(present);
+                v[P5] = _completeness.Share(present);
             }
 
             return 0;

@@ -8,6 +8,21 @@ namespace QuantFeatures.Streaming;
 /// </summary>
 internal static partial class StreamCatalog
 {
+    private static readonly Dictionary<string, int> Positions =
+        FeatureCatalog.Default.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+
+    /// <summary>The length of an engine's values: one per catalogue feature, at its catalogue position, and the scratch value
+    /// last (where a fused step's runner returns). A static read-only value, so a constant to the optimizing JIT.</summary>
+    internal static readonly int ValueCount = FeatureCatalog.Default.Count + 1;
+
+    /// <summary>The scratch value's position (<see cref="ValueCount"/> − 1).</summary>
+    internal static int Scratch => ValueCount - 1;
+
+    /// <summary>Where the engine keeps <paramref name="name"/>'s value: its position in the catalogue.</summary>
+    /// <exception cref="ArgumentException">Not a catalogue feature.</exception>
+    internal static int Position(string name) =>
+        Positions.TryGetValue(name, out int position) ? position : throw new ArgumentException($"Unknown feature '{name}'.", nameof(name));
+
     private static readonly Builder Registered = Build();
     private static readonly Dictionary<string, Func<StreamContext, FeatureStream>> Factories = Registered.Map;
 
@@ -92,9 +107,9 @@ internal static partial class StreamCatalog
         /// <summary>
         /// Registers features computed together by one step per bar: <paramref name="create"/> creates the step and returns
         /// its binder, which gives the step for "every member is computed" (true) or "some are" (false, then it may skip
-        /// the states of the members not in <see cref="FusedOutputs.Wanted"/>); the step writes member k's value to
-        /// <c>c.Values[outputs.Slots[k]]</c> and its return value is discarded. Whichever member the engine creates first
-        /// runs the step; members not computed write a scratch value.
+        /// the states of the members not in <see cref="FusedOutputs.Wanted"/>); the step writes member k's value at its
+        /// catalogue position in <c>c.Values</c> (<see cref="Position"/>) and its return value is discarded. Whichever
+        /// member the engine creates first runs the step; the values of members not computed are never read.
         /// </summary>
         public void Fused(string key, IReadOnlyList<string> names, Func<StreamContext, FusedOutputs, Func<bool, Func<StreamContext, double>>> create)
         {

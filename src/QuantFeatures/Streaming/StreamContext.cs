@@ -80,15 +80,16 @@ internal sealed class StreamContext
     /// <summary>A handle to another feature (created with its dependencies); read it per bar with <see cref="Value"/>.</summary>
     public FeatureHandle Feature(string name)
     {
-        int index = _resolve(name);
-        Links?.Features.Add(index);
-        return new(index);
+        int stream = _resolve(name); // the engine's stream of it (created first), which the links name
+        Links?.Features.Add(stream);
+        return new(StreamCatalog.Position(name));
     }
 
     /// <summary>The value at the current bar of the feature behind <paramref name="handle"/>.</summary>
     public double Value(FeatureHandle handle) => Values[handle.Index];
 
-    /// <summary>Every stream's value at the current bar (the engine's array, set once its streams exist).</summary>
+    /// <summary>Every feature's value at the current bar, at its catalogue position (<see cref="StreamCatalog.Position"/>;
+    /// the engine's array, set once its streams exist).</summary>
     internal double[] Values { get; set; } = [];
 
     /// <summary>Whether the engine could compute <paramref name="name"/>: its inputs are among the columns and it is offered at

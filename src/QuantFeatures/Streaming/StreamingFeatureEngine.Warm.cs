@@ -67,7 +67,7 @@ public sealed partial class StreamingFeatureEngine
 
             foreach (int i in workers[1].SelectMany(g => g))
             {
-                _values[i] = other.Values[i];
+                _values[_positions[i]] = other.Values[_positions[i]];
             }
         }
 

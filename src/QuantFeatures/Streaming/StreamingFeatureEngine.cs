@@ -20,10 +20,11 @@ namespace QuantFeatures.Streaming;
 /// </remarks>
 public sealed partial class StreamingFeatureEngine
 {
-    private const int FormatVersion = 13; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept; 12: the funding step keeps the last settlement schedule; 13: the context keeps the previous bar's close, high and low (the bar's logarithms), and the OI recursive step no longer keeps the last log of OI
+    private const int FormatVersion = 14; // 2: fused steps (one stream runs several features' step; a scratch value); 3: corwin_schultz_20 in the range-volatility step; 4: one close delay line in the returns step; 5: that line is a Ring; 6: one delay line per input in the OI-windows, volume-windows and positioning steps; 7: a run-length percentile window keeps no ring; 8: HighLowWindow is two WindowExtremums; 9: willr_14 in the recursive step (the stochastic's window); 10: volume_anomaly in the volume-windows step, quality_score a stream of its own; 11: the last log of OI and of the top-vs-crowd ratio are kept; 12: the funding step keeps the last settlement schedule; 13: the context keeps the previous bar's close, high and low (the bar's logarithms), and the OI recursive step no longer keeps the last log of OI; 14: each feature's value at its catalogue position (a fused step writes its members there)
     private static readonly byte[] Magic = "QFSE"u8.ToArray();
 
     private readonly List<FeatureStream> _streams = [];
+    private readonly List<int> _positions = []; // per stream: where its value is (its feature's catalogue position)
     private readonly List<StreamLinks> _links = [];
     private readonly List<StreamMemory> _memory = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
@@ -35,7 +36,7 @@ public sealed partial class StreamingFeatureEngine
     private readonly double[] _values;
     private readonly double[] _previewValues;
     private readonly Func<StreamContext, double>?[] _steps; // per stream: null for a fused member its step's runner writes
-    private readonly int[] _stepSlots; // per stream: where its step's return goes (the scratch value for a fused runner)
+    private readonly int[] _stepSlots; // per stream: where its step's return goes (its position; the scratch value for a fused runner)
     private readonly Func<StreamContext, double>[] _runSteps; // the non-null steps in engine order
     private readonly int[] _runSlots;
     private readonly MemoryStream _previewBuffer = new();
@@ -73,24 +74,25 @@ public sealed partial class StreamingFeatureEngine
         _outputs = new int[requested.Length];
         for (int k = 0; k < requested.Length; k++)
         {
-            _outputs[k] = Resolve(requested[k]);
+            Resolve(requested[k]);
+            _outputs[k] = StreamCatalog.Position(requested[k]);
         }
 
         Names = requested;
-        int scratch = _streams.Count; // the value a fused step writes for a member no one asked for, and a runner's return
-        _values = new double[scratch + 1];
-        _previewValues = new double[scratch + 1];
+        int count = _streams.Count;
+        _values = new double[StreamCatalog.ValueCount]; // a value per catalogue feature at its position, the scratch value last
+        _previewValues = new double[StreamCatalog.ValueCount];
         _ctx.Values = _values;
-        FinishFused(scratch); // before the steps: a fused step's form depends on which of its members are computed
+        FinishFused(); // before the steps: a fused step's form depends on which of its members are computed
         _steps = [.. _streams.Select(s => s.AsStep())];
-        _stepSlots = new int[scratch];
-        for (int i = 0; i < scratch; i++)
+        _stepSlots = new int[count];
+        for (int i = 0; i < count; i++)
         {
-            _stepSlots[i] = _streams[i] is FusedMember ? scratch : i;
+            _stepSlots[i] = _streams[i] is FusedMember ? StreamCatalog.Scratch : _positions[i];
         }
 
         _outputRuns = Runs(_outputs);
-        var run = Enumerable.Range(0, scratch).Where(i => _steps[i] is not null).ToArray();
+        var run = Enumerable.Range(0, count).Where(i => _steps[i] is not null).ToArray();
         _runSteps = [.. run.Select(i => _steps[i]!)];
         _runSlots = [.. run.Select(i => _stepSlots[i])];
     }
@@ -114,27 +116,27 @@ public sealed partial class StreamingFeatureEngine
         return [.. runs];
     }
 
-    /// <summary>Points each fused step's members that no one asked for at the scratch value (and marks them not wanted, so
-    /// the step may skip their states), and gives its runner the memory of all its members together (the others, written
+    /// <summary>Marks each fused step's members that no one asked for not wanted (so the step may skip their states; their
+    /// values are written, never read), and gives its runner the memory of all its members together (the others, written
     /// by it, remember nothing of their own).</summary>
-    private void FinishFused(int scratch)
+    private void FinishFused()
     {
         foreach (var runner in _streams.OfType<FusedMember>().Where(m => m.Runs))
         {
             var outputs = runner.Outputs;
             var memory = _memory[outputs.Runner];
-            for (int k = 0; k < outputs.Slots.Length; k++)
+            for (int k = 0; k < outputs.Names.Count; k++)
             {
-                int slot = outputs.Slots[k];
-                outputs.Wanted |= slot >= 0 ? 1UL << k : 0;
-                if (slot < 0)
+                if (!_index.TryGetValue(outputs.Names[k], out int member))
                 {
-                    outputs.Slots[k] = scratch;
+                    continue;
                 }
-                else if (slot != outputs.Runner)
+
+                outputs.Wanted |= 1UL << k;
+                if (member != outputs.Runner)
                 {
-                    memory = memory.And(_memory[slot]);
-                    _memory[slot] = StreamMemory.None;
+                    memory = memory.And(_memory[member]);
+                    _memory[member] = StreamMemory.None;
                 }
             }
 
@@ -284,12 +286,19 @@ public sealed partial class StreamingFeatureEngine
         CopyOutputs(destination);
     }
 
-    /// <summary>The output features' current values into <paramref name="destination"/>, a block per run of them.</summary>
+    /// <summary>The output features' current values into <paramref name="destination"/>, a block per run of them (a lone
+    /// value by itself: a selection out of catalogue order is many short runs).</summary>
     private void CopyOutputs(Span<double> destination)
     {
         var values = _values.AsSpan();
         foreach (var (from, to, length) in _outputRuns)
         {
+            if (length == 1)
+            {
+                destination[to] = values[from];
+                continue;
+            }
+
             values.Slice(from, length).CopyTo(destination.Slice(to, length));
         }
     }
@@ -551,7 +560,6 @@ public sealed partial class StreamingFeatureEngine
         int index = _streams.Count;
         if (stream is FusedMember member)
         {
-            member.Outputs.Slots[member.Output] = index;
             if (member.Runs)
             {
                 member.Outputs.Runner = index;
@@ -563,6 +571,7 @@ public sealed partial class StreamingFeatureEngine
         }
 
         _streams.Add(stream);
+        _positions.Add(StreamCatalog.Position(name));
         _links.Add(links);
         _memory.Add(StreamCatalog.MemoryOf(name, _ctx));
         _index[name] = index;
